@@ -1,0 +1,10 @@
+"""Outils partagés par les notebooks de la série « Autoencodeurs DNN sur MNIST ».
+
+Ce paquet ne contient que du code qu'un notebook a déjà montré et expliqué :
+les notebooks suivants l'importent au lieu de le recopier.
+
+- `ae_utils.config` : mode rapide, graine, dossier des artefacts (notebook 01) ;
+- `ae_utils.data` : chargement hors ligne et vérifié de MNIST (notebooks 01 et 02).
+"""
+
+__version__ = "0.1.0"

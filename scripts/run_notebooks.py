@@ -1,0 +1,105 @@
+"""Exécute les notebooks en mode complet, en place, et mesure chacun (appelé par `make run`).
+
+Pour chaque notebook : durée d'exécution et mémoire résidente maximale (le noyau compris),
+mesurées ici même ; la ligne « **Durée estimée** » du notebook est réécrite avec ces mesures
+et la machine, et le tableau de toutes les mesures est écrit dans
+benchmarks/results/notebooks.md.
+
+    python scripts/run_notebooks.py notebooks/*.ipynb
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "notebooks.md"
+DURATION_LINE = re.compile(r"^\*\*Durée estimée\*\*.*$", re.MULTILINE)
+
+# Exécuté dans un processus à part pour que getrusage ne voie que ce notebook et son noyau.
+WRAPPER = """
+import resource, subprocess, sys
+subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                "--inplace", "--ExecutePreprocessor.timeout=-1", sys.argv[1]], check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def machine() -> str:
+    """Description courte de la machine : processeur et nombre de cœurs."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cœurs, sans GPU"
+
+
+def minutes(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    return f"{seconds // 60:.0f} min {seconds % 60:02.0f} s"
+
+
+def run(path: Path) -> tuple[float, float]:
+    """Exécute un notebook ; renvoie (secondes, mémoire maximale en Mio)."""
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", WRAPPER, str(path)], check=True,
+                         capture_output=True, text=True, env={**os.environ, "AE_FAST": "0"})
+    seconds = time.perf_counter() - start
+    peak_mib = int(out.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss est en Kio
+    return seconds, peak_mib
+
+
+def write_duration(path: Path, seconds: float, peak_mib: float, where: str) -> None:
+    nb = nbformat.read(path, as_version=4)
+    line = (f"**Durée estimée** : {minutes(seconds)} d'exécution complète (mesurée par "
+            f"`make run` sur {where} ; mémoire maximale {peak_mib:.0f} Mio).")
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and DURATION_LINE.search(cell.source):
+            cell.source = DURATION_LINE.sub(line, cell.source)
+            nbformat.write(nb, path)
+            return
+    raise SystemExit(f"{path.name} : aucune ligne « **Durée estimée** » à mettre à jour.")
+
+
+def main(paths: list[str]) -> None:
+    if not paths:
+        raise SystemExit("Indiquez les notebooks à exécuter, par exemple notebooks/*.ipynb.")
+    where = machine()
+    rows = {}
+    if RESULTS.exists():  # on garde les mesures des notebooks qui ne sont pas relancés
+        for line in RESULTS.read_text(encoding="utf-8").splitlines():
+            if line.startswith("| ") and line.count("|") == 5 and ".ipynb" in line:
+                rows[line.split("|")[1].strip()] = line
+    for name in paths:
+        path = Path(name)
+        if path.suffix != ".ipynb" or not path.is_file():
+            raise SystemExit(f"Notebook attendu (fichier .ipynb existant), reçu : {name!r}.")
+        print(f"Exécution de {path.name}…", flush=True)
+        seconds, peak = run(path)
+        write_duration(path, seconds, peak, where)
+        rows[path.name] = f"| {path.name} | {minutes(seconds)} | {peak:.0f} | {where} |"
+        print(f"  {minutes(seconds)}, mémoire maximale {peak:.0f} Mio", flush=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        "# Exécution complète des notebooks (`make run`)\n\n"
+        "| Notebook | Durée | Mémoire max. (Mio) | Machine |\n|---|---|---|---|\n"
+        + "\n".join(rows[k] for k in sorted(rows)) + "\n",
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,81 @@
+"""Hygiène des notebooks, sans rien exécuter (l'exécution est le travail de nbval)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SECTIONS = ("**Objectifs**", "**Prérequis**", "**Durée estimée**", "## À retenir", "## Exercices")
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def markdown(nb: dict) -> str:
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def headers_module():
+    spec = importlib.util.spec_from_file_location("headers", ROOT / "scripts" / "headers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "aucun notebook dans notebooks/"
+
+
+def test_notebooks_are_numbered_in_sequence():
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name) for p in NOTEBOOKS)
+    assert numbers == list(range(1, len(NOTEBOOKS) + 1))
+
+
+def test_headers_are_up_to_date():
+    assert headers_module().update(check=True) == [], "lancez « make headers »"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_skeleton(path):
+    nb = load(path)
+    text = markdown(nb)
+    assert "".join(nb["cells"][0]["source"]).startswith(f"# {path.name[:2]} — ")
+    for section in SECTIONS:
+        assert section in text, f"{path.name} : section {section} absente"
+    assert "<details>" in text, f"{path.name} : exercices sans solution dans <details>"
+    assert re.search(r"\*\*Durée estimée\*\* : \d+ (s|min)", text), "durée non mesurée"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_executed_top_to_bottom_without_errors(path):
+    nb = load(path)
+    counts = [c["execution_count"] for c in code_cells(nb)]
+    assert counts == list(range(1, len(counts) + 1)), f"{path.name} : lancez « make run »"
+    errors = [o for c in code_cells(nb) for o in c["outputs"] if o["output_type"] == "error"]
+    assert not errors
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_outputs_come_from_a_full_run(path):
+    outputs = json.dumps([c["outputs"] for c in code_cells(load(path))])
+    assert "Mode rapide : True" not in outputs and "mode rapide : True" not in outputs
+
+
+def test_readme_lists_every_notebook_in_order():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    positions = [readme.find(f"(notebooks/{p.name})") for p in NOTEBOOKS]
+    assert -1 not in positions, "un notebook manque dans la table du README"
+    assert positions == sorted(positions)

@@ -4,7 +4,8 @@ Ce paquet ne contient que du code qu'un notebook a déjà montré et expliqué :
 les notebooks suivants l'importent au lieu de le recopier.
 
 - `ae_utils.config` : mode rapide, graine, dossier des artefacts (notebook 01) ;
-- `ae_utils.data` : chargement hors ligne et vérifié de MNIST (notebooks 01 et 02).
+- `ae_utils.data` : chargement hors ligne et vérifié de MNIST, préparation des images
+  (notebooks 01 et 02) ;
 """
 
 __version__ = "0.1.0"

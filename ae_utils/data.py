@@ -118,18 +118,18 @@ def _from_offline_package() -> Arrays:
             f"{OFFLINE_FILE_SHA256[:12]}…, obtenue {found[:12]}…) : "
             "fichier abîmé ou autre version."
         )
-    (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = pickle.loads(
-        gzip.decompress(path.read_bytes()), encoding="latin1"
-    )
+    with gzip.open(path, "rb") as f:  # lu au fil de l'eau : pas de copie décompressée en mémoire
+        (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = pickle.load(f, encoding="latin1")
 
     # Les pixels sont stockés en k/256 (float32) : round(x*256) redonne l'octet d'origine.
     # Entraînement + validation, concaténés dans l'ordre, forment les 60 000 images d'origine.
     def to_images(x: np.ndarray) -> np.ndarray:
-        x = np.multiply(x, 256, dtype=np.float32)
+        x *= 256  # sur place : ces tableaux sont à nous, inutile d'en faire une copie
         return np.rint(x, out=x).astype(np.uint8).reshape(-1, 28, 28)
 
     return (
-        (to_images(np.concatenate([x_tr, x_va])), np.concatenate([y_tr, y_va]).astype(np.uint8)),
+        (np.concatenate([to_images(x_tr), to_images(x_va)]),
+         np.concatenate([y_tr, y_va]).astype(np.uint8)),
         (to_images(x_te), y_te.astype(np.uint8)),
     )
 
@@ -173,3 +173,50 @@ def load_mnist() -> Arrays:
         "Impossible de charger MNIST : aucune source n'a fourni des données intactes.\n"
         + "\n".join(failures)
     )
+
+
+def prepare(images: np.ndarray) -> np.ndarray:
+    """Prépare des images MNIST pour un réseau dense, comme le notebook 02 l'explique.
+
+    Normalise les pixels de [0, 255] vers [0, 1] (division par 255, en float32) et aplatit
+    chaque image 28×28 en un vecteur de 784 valeurs : (n, 28, 28) uint8 → (n, 784) float32.
+    """
+    if not isinstance(images, np.ndarray):
+        raise TypeError(
+            f"prepare attend un tableau NumPy d'images (n, 28, 28) en uint8, "
+            f"reçu : {type(images).__name__}."
+        )
+    if images.dtype != np.uint8:
+        raise TypeError(
+            f"prepare attend des pixels entiers uint8 dans [0, 255] (tels que load_mnist les "
+            f"renvoie), reçu le type {images.dtype} : ces images sont-elles déjà préparées ?"
+        )
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) == 0:
+        raise ValueError(
+            f"prepare attend au moins une image, de forme (n, 28, 28), "
+            f"reçu la forme {images.shape}."
+        )
+    x = images.astype("float32") / 255.0
+    return x.reshape((len(x), np.prod(x.shape[1:])))
+
+
+def check_prepared(x: np.ndarray, name: str = "x") -> None:
+    """Vérifie que `x` ressemble à la sortie de `prepare` : (n, 784), flottants finis dans [0, 1].
+
+    Lève une erreur en français qui dit ce qui était attendu et ce qui est arrivé.
+    """
+    expected = f"{name} doit être un tableau NumPy (n, 784) de flottants dans [0, 1] (voir prepare)"
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{expected}, reçu : {type(x).__name__}.")
+    if x.ndim != 2 or x.shape[1] != 784:
+        hint = " : appelez prepare(images) d'abord" if x.shape[1:] == (28, 28) else ""
+        raise ValueError(f"{expected}, reçu la forme {x.shape}{hint}.")
+    if len(x) == 0:
+        raise ValueError(f"{expected}, reçu un tableau vide.")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"{expected}, reçu le type {x.dtype} : appelez prepare(images) d'abord.")
+    if not np.isfinite(x).all():
+        raise ValueError(f"{expected}, reçu des valeurs NaN ou infinies.")
+    low, high = float(x.min()), float(x.max())
+    if low < 0 or high > 1:
+        raise ValueError(f"{expected}, reçu des valeurs de {low:g} à {high:g}.")

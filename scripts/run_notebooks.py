@@ -55,8 +55,11 @@ def minutes(seconds: float) -> str:
 def run(path: Path) -> tuple[float, float]:
     """Exécute un notebook ; renvoie (secondes, mémoire maximale en Mio)."""
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", WRAPPER, str(path)], check=True,
-                         capture_output=True, text=True, env={**os.environ, "AE_FAST": "0"})
+    env = {**os.environ, "AE_FAST": "0", "AE_VERBOSE": "2"}  # mode complet, une ligne par époque
+    out = subprocess.run([sys.executable, "-c", WRAPPER, str(path)], capture_output=True,
+                         text=True, env=env)
+    if out.returncode != 0:
+        raise SystemExit(f"Échec de l'exécution de {path.name} :\n{out.stderr[-5000:]}")
     seconds = time.perf_counter() - start
     peak_mib = int(out.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss est en Kio
     return seconds, peak_mib
@@ -64,8 +67,9 @@ def run(path: Path) -> tuple[float, float]:
 
 def write_duration(path: Path, seconds: float, peak_mib: float, where: str) -> None:
     nb = nbformat.read(path, as_version=4)
-    line = (f"**Durée estimée** : {minutes(seconds)} d'exécution complète (mesurée par "
-            f"`make run` sur {where} ; mémoire maximale {peak_mib:.0f} Mio).")
+    nbsp = "\u00a0"  # espace insécable avant : et ; (typographie française)
+    line = (f"**Durée estimée**{nbsp}: {minutes(seconds)} d'exécution complète (mesurée par "
+            f"`make run` sur {where}{nbsp}; mémoire maximale {peak_mib:.0f} Mio).")
     for cell in nb.cells:
         if cell.cell_type == "markdown" and DURATION_LINE.search(cell.source):
             cell.source = DURATION_LINE.sub(line, cell.source)
@@ -92,6 +96,10 @@ def main(paths: list[str]) -> None:
         write_duration(path, seconds, peak, where)
         rows[path.name] = f"| {path.name} | {minutes(seconds)} | {peak:.0f} | {where} |"
         print(f"  {minutes(seconds)}, mémoire maximale {peak:.0f} Mio", flush=True)
+        write_results(rows)
+
+
+def write_results(rows: dict[str, str]) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         "# Exécution complète des notebooks (`make run`)\n\n"

@@ -31,8 +31,18 @@ def test_fast_is_read_from_the_environment(env, expected):
 
 
 def test_artefacts_folder_is_ignored_by_git():
-    gitignore = (config.ARTEFACTS.parent / ".gitignore").read_text(encoding="utf-8").split()
-    assert f"{config.ARTEFACTS.name}/" in gitignore
+    folder = config.ARTEFACTS.parent
+    gitignore = (folder.parent / ".gitignore").read_text(encoding="utf-8").split()
+    assert f"{folder.name}/" in gitignore
+
+
+@pytest.mark.parametrize("env, expected", [("1", "rapide"), ("0", "complet")])
+def test_fast_and_full_runs_keep_their_artefacts_apart(env, expected):
+    out = subprocess.run(
+        [sys.executable, "-c", "from ae_utils.config import ARTEFACTS; print(ARTEFACTS.name)"],
+        env={"AE_FAST": env, "PATH": ""}, capture_output=True, text=True, check=True,
+    )
+    assert out.stdout.strip() == expected
 
 
 def test_set_seed_makes_numpy_and_tensorflow_draws_repeat():
@@ -50,3 +60,14 @@ def test_set_seed_makes_numpy_and_tensorflow_draws_repeat():
 def test_set_seed_rejects_bad_seeds_in_french(seed):
     with pytest.raises(ValueError, match="La graine doit être un entier positif ou nul, reçu"):
         config.set_seed(seed)
+
+
+@pytest.mark.parametrize("value, fast, expected", [(None, True, 0), (None, False, 1),
+                                                   ("2", False, 2), ("0", False, 0)])
+def test_read_verbose(value, fast, expected):
+    assert config.read_verbose(value, fast) == expected
+
+
+def test_read_verbose_rejects_other_values_in_french():
+    with pytest.raises(ValueError, match="AE_VERBOSE doit valoir « 0 », « 1 » ou « 2 »"):
+        config.read_verbose("bavard", False)

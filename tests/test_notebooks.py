@@ -55,7 +55,7 @@ def test_skeleton(path):
     for section in SECTIONS:
         assert section in text, f"{path.name} : section {section} absente"
     assert "<details>" in text, f"{path.name} : exercices sans solution dans <details>"
-    assert re.search(r"\*\*Durée estimée\*\* : \d+ (s|min)", text), "durée non mesurée"
+    assert re.search(r"\*\*Durée estimée\*\*\u00a0: \d+ (s|min)", text), "durée non mesurée"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -79,3 +79,69 @@ def test_readme_lists_every_notebook_in_order():
     positions = [readme.find(f"(notebooks/{p.name})") for p in NOTEBOOKS]
     assert -1 not in positions, "un notebook manque dans la table du README"
     assert positions == sorted(positions)
+
+
+# --- Ce que voit un lecteur sur GitHub ----------------------------------------------------
+
+NBSP = "\u00a0"
+
+
+def prose(nb: dict) -> str:
+    """Le texte des cellules markdown, sans le code, les liens ni les balises HTML."""
+    text = markdown(nb)
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    text = re.sub(r"`[^`]*`", "", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    return re.sub(r"<[^>]+>", "", text)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_french_typography_in_markdown(path):
+    text = prose(load(path))
+    bad = re.findall(r".{0,30}(?: [:;?!]|[«] | [»]).{0,10}", text)
+    assert not bad, f"espace ordinaire avant : ; ? ! ou dans « » (il faut U+00A0) : {bad[:5]}"
+    missing = re.findall(r".{0,30}\w[;?!](?:\s|$)", text)
+    assert not missing, f"ponctuation double sans espace insécable : {missing[:5]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_relative_links_point_to_existing_files(path):
+    for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", markdown(load(path))):
+        if "://" in target:
+            continue
+        assert (path.parent / target).exists(), f"{path.name} : lien cassé vers {target}"
+
+
+def test_readme_relative_links_point_to_existing_files():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme):
+        if "://" not in target:
+            assert (ROOT / target).exists(), f"README : lien cassé vers {target}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_badges_point_to_this_notebook_in_this_repository(path):
+    headers = headers_module()
+    header = "".join(load(path)["cells"][0]["source"])
+    assert f"({headers.binder_url(path.name)})" in header
+    assert f"({headers.colab_url(path.name)})" in header
+    assert f"/{headers.REPOSITORY}/" in headers.binder_url(path.name)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_hold_no_absolute_path_or_user_name(path):
+    outputs = json.dumps([c["outputs"] for c in code_cells(load(path))], ensure_ascii=False)
+    for private in (str(ROOT), "/root/", "/home/", "/tmp/", "/Users/", "C:\\\\"):
+        assert private not in outputs, f"{path.name} : « {private} » apparaît dans une sortie"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_size_is_reasonable(path):
+    assert path.stat().st_size <= 3 * 1024 * 1024, f"{path.name} dépasse 3 Mo"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_each_notebook_sets_the_seed_and_uses_fast_mode_in_its_parameter_cell(path):
+    sources = ["".join(c["source"]) for c in code_cells(load(path))]
+    parameters = next(s for s in sources if "from ae_utils.config import" in s)
+    assert "FAST" in parameters and "SEED" in parameters

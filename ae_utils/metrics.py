@@ -1,0 +1,23 @@
+"""Métriques de reconstruction (présentées dans le notebook 04)."""
+
+from __future__ import annotations
+
+import keras
+
+
+@keras.saving.register_keras_serializable(package="ae_utils")
+def psnr(y_true, y_pred):
+    """PSNR (rapport signal sur bruit de crête) de chaque image, en dB, pour des pixels dans [0, 1].
+
+    PSNR = 10 · log10(1 / MSE de l'image) : +10 dB quand l'erreur quadratique est divisée
+    par 10. Keras fait la moyenne sur les images du lot : on obtient le PSNR moyen par image.
+    L'erreur est bornée à 1e-10 (100 dB) pour qu'une image parfaite ne donne pas l'infini.
+    """
+    true_size, pred_size = y_true.shape[-1], y_pred.shape[-1]
+    if true_size is not None and pred_size is not None and true_size != pred_size:
+        raise ValueError(
+            f"psnr compare des images de même taille : reçu {true_size} valeurs par image "
+            f"pour la cible et {pred_size} pour la prédiction."
+        )
+    mse = keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1)
+    return 10.0 * keras.ops.log10(1.0 / keras.ops.maximum(mse, 1e-10))

@@ -1,0 +1,129 @@
+"""L'autoencodeur dense du tutoriel, en deux sous-modèles (présenté dans le notebook 03).
+
+784 → 128 → 64 → 32 → 64 → 128 → 784, ReLU, sortie sigmoïde. Les tailles sont des
+paramètres ; les valeurs par défaut sont celles du tutoriel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import keras
+import numpy as np
+from tensorflow.keras import layers, models
+
+from ae_utils.data import check_prepared
+from ae_utils.metrics import psnr  # importer ae_utils.models déclare aussi psnr à Keras
+
+INPUT_SIZE = 784
+
+
+def _check_sizes(code_size: int, hidden: Sequence[int]) -> tuple[int, ...]:
+    def is_size(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+    if not is_size(code_size):
+        raise ValueError(
+            f"code_size doit être un entier strictement positif, reçu : {code_size!r}."
+        )
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence) or not all(
+        is_size(units) for units in hidden
+    ):
+        raise ValueError(
+            "hidden doit être une suite d'entiers strictement positifs, par exemple (128, 64), "
+            f"reçu : {hidden!r}."
+        )
+    return tuple(hidden)
+
+
+def build_encoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> models.Model:
+    """Encodeur dense : 784 → hidden… → code_size, activations ReLU (nom « encodeur »)."""
+    hidden = _check_sizes(code_size, hidden)
+    inputs = layers.Input(shape=(INPUT_SIZE,))
+    x = inputs
+    for units in hidden:
+        x = layers.Dense(units, activation="relu")(x)
+    code = layers.Dense(code_size, activation="relu")(x)
+    return models.Model(inputs, code, name="encodeur")
+
+
+def build_decoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> models.Model:
+    """Décodeur dense, miroir de l'encodeur : code_size → …hidden → 784, sortie sigmoïde."""
+    hidden = _check_sizes(code_size, hidden)
+    code = layers.Input(shape=(code_size,))
+    x = code
+    for units in reversed(hidden):
+        x = layers.Dense(units, activation="relu")(x)
+    outputs = layers.Dense(INPUT_SIZE, activation="sigmoid")(x)
+    return models.Model(code, outputs, name="decodeur")
+
+
+def build_autoencoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> models.Model:
+    """Autoencodeur = décodeur(encodeur(image)), nommé « autoencodeur ».
+
+    L'encodeur et le décodeur s'obtiennent par `get_layer("encodeur")` et
+    `get_layer("decodeur")`. Avec les valeurs par défaut et la même graine, les poids
+    initiaux sont ceux de `build_dnn_autoencoder()` du tutoriel.
+    """
+    encoder = build_encoder(code_size, hidden)
+    decoder = build_decoder(code_size, hidden)
+    inputs = layers.Input(shape=(INPUT_SIZE,))
+    return models.Model(inputs, decoder(encoder(inputs)), name="autoencodeur")
+
+
+def compile_autoencoder(model: models.Model) -> models.Model:
+    """Compile comme le notebook 04 : Adam, perte MSE, métriques MAE et PSNR."""
+    if not isinstance(model, models.Model):
+        raise TypeError(
+            f"compile_autoencoder attend un modèle Keras, reçu : {type(model).__name__}."
+        )
+    model.compile(optimizer="adam", loss="mse", metrics=["mae", psnr])
+    return model
+
+
+def save_model(model: models.Model, path: str | Path) -> Path:
+    """Sauvegarde au format .keras sans jamais laisser de fichier à moitié écrit (notebook 05).
+
+    Le modèle est écrit dans un fichier temporaire du même dossier, puis renommé : le fichier
+    final est soit l'ancien, soit le nouveau, même si l'écriture est interrompue.
+    """
+    if not isinstance(model, models.Model):
+        raise TypeError(f"save_model attend un modèle Keras, reçu : {type(model).__name__}.")
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"Le fichier doit avoir l'extension .keras, reçu : {path.name!r}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.stem}.tmp.keras")
+    try:
+        model.save(temporary)
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def train_autoencoder(
+    x_train: np.ndarray,
+    x_val: np.ndarray,
+    epochs: int = 50,
+    batch_size: int = 256,
+    code_size: int = 32,
+    hidden: Sequence[int] = (128, 64),
+    callbacks: list | None = None,
+    verbose: int = 0,
+) -> tuple[models.Model, keras.callbacks.History]:
+    """Construit, compile et entraîne l'autoencodeur comme le notebook 05.
+
+    `fit(x_train, x_train)` avec lots mélangés et `x_val` comme validation. Renvoie le modèle
+    et l'historique. Les données doivent être préparées (`ae_utils.data.prepare`).
+    """
+    for name, x in (("x_train", x_train), ("x_val", x_val)):
+        check_prepared(x, name)
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} doit être un entier strictement positif, reçu : {value!r}.")
+    model = compile_autoencoder(build_autoencoder(code_size, hidden))
+    history = model.fit(x_train, x_train, epochs=epochs, batch_size=batch_size, shuffle=True,
+                        validation_data=(x_val, x_val), callbacks=callbacks, verbose=verbose)
+    return model, history

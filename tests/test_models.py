@@ -1,0 +1,228 @@
+"""Tests de ae_utils.models, ae_utils.metrics et de la préparation des données."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from ae_utils.config import set_seed
+from ae_utils.data import check_prepared, prepare
+from ae_utils.metrics import psnr
+from ae_utils.models import (
+    build_autoencoder,
+    build_decoder,
+    build_encoder,
+    compile_autoencoder,
+    save_model,
+    train_autoencoder,
+)
+
+RNG = np.random.default_rng(0)
+
+
+def digits(n: int = 64) -> np.ndarray:
+    """Des « images » uint8 synthétiques (n, 28, 28) : des barres verticales de largeur variable."""
+    images = np.zeros((n, 28, 28), dtype=np.uint8)
+    for i in range(n):
+        left = 4 + i % 16
+        images[i, 4:24, left:left + 3 + i % 4] = 255
+    return images
+
+
+# --- prepare et check_prepared ------------------------------------------------------------
+
+
+def test_prepare_normalises_and_flattens():
+    images = digits(8)
+    x = prepare(images)
+    assert x.shape == (8, 784) and x.dtype == np.float32
+    assert x.min() == 0.0 and x.max() == 1.0
+    np.testing.assert_array_equal(x[3].reshape(28, 28) * 255, images[3])
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    ([[0] * 28] * 28, TypeError, "reçu : list"),
+    (np.zeros((2, 28, 28), dtype=np.float32), TypeError, "déjà préparées"),
+    (np.zeros((2, 784), dtype=np.uint8), ValueError, r"reçu la forme \(2, 784\)"),
+    (np.zeros((0, 28, 28), dtype=np.uint8), ValueError, r"reçu la forme \(0, 28, 28\)"),
+])
+def test_prepare_rejects_bad_input_in_french(bad, error, message):
+    with pytest.raises(error, match=message):
+        prepare(bad)
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    ("images", TypeError, "reçu : str"),
+    (np.zeros((3, 28, 28), dtype=np.float32), ValueError, "appelez prepare"),
+    (np.zeros((3, 100), dtype=np.float32), ValueError, r"reçu la forme \(3, 100\)"),
+    (np.zeros((0, 784), dtype=np.float32), ValueError, "tableau vide"),
+    (np.zeros((3, 784), dtype=np.uint8), TypeError, "reçu le type uint8"),
+    (np.full((3, 784), np.nan, dtype=np.float32), ValueError, "NaN ou infinies"),
+    (np.full((3, 784), np.inf, dtype=np.float32), ValueError, "NaN ou infinies"),
+    (np.full((3, 784), 255.0, dtype=np.float32), ValueError, "reçu des valeurs de 255 à 255"),
+    (np.full((3, 784), -0.5, dtype=np.float32), ValueError, r"valeurs de -0\.5"),
+])
+def test_check_prepared_rejects_bad_input_in_french(bad, error, message):
+    with pytest.raises(error, match=message):
+        check_prepared(bad, "x_train")
+
+
+# --- Construction -------------------------------------------------------------------------
+
+
+def test_autoencoder_has_the_tutorial_architecture():
+    model = build_autoencoder()
+    assert model.count_params() == 222_384
+    encoder, decoder = model.get_layer("encodeur"), model.get_layer("decodeur")
+    assert [layer.units for layer in encoder.layers[1:]] == [128, 64, 32]
+    assert [layer.units for layer in decoder.layers[1:]] == [64, 128, 784]
+    assert [layer.activation.__name__ for layer in decoder.layers[1:]] == ["relu", "relu",
+                                                                           "sigmoid"]
+    assert model.output_shape == (None, 784) and encoder.output_shape == (None, 32)
+
+
+def test_same_seed_gives_the_tutorial_initial_weights():
+    """Avec la même graine, les deux sous-modèles reçoivent les poids du modèle du tutoriel."""
+    from tensorflow.keras import layers, models
+
+    def build_dnn_autoencoder():  # le code du tutoriel, tel quel
+        input_img = layers.Input(shape=(784,))
+        encoded = layers.Dense(128, activation="relu")(input_img)
+        encoded = layers.Dense(64, activation="relu")(encoded)
+        encoded = layers.Dense(32, activation="relu")(encoded)
+        decoded = layers.Dense(64, activation="relu")(encoded)
+        decoded = layers.Dense(128, activation="relu")(decoded)
+        decoded = layers.Dense(784, activation="sigmoid")(decoded)
+        return models.Model(input_img, decoded)
+
+    set_seed(3)
+    source = build_dnn_autoencoder()
+    set_seed(3)
+    ours = build_autoencoder()
+    for a, b in zip(source.get_weights(), ours.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_code_size_and_hidden_are_parameters():
+    model = build_autoencoder(code_size=2, hidden=(256,))
+    assert model.get_layer("encodeur").output_shape == (None, 2)
+    assert model.count_params() == (785 * 256) + (257 * 2) + (3 * 256) + (257 * 784)
+
+
+@pytest.mark.parametrize("builder", [build_encoder, build_decoder, build_autoencoder])
+@pytest.mark.parametrize("kwargs, message", [
+    ({"code_size": 0}, "code_size doit être un entier strictement positif, reçu : 0"),
+    ({"code_size": 3.5}, "code_size doit être un entier strictement positif, reçu : 3.5"),
+    ({"hidden": "128"}, "hidden doit être une suite d'entiers strictement positifs"),
+    ({"hidden": (128, -1)}, r"reçu : \(128, -1\)"),
+])
+def test_builders_reject_bad_sizes_in_french(builder, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        builder(**kwargs)
+
+
+# --- Métrique PSNR ------------------------------------------------------------------------
+
+
+def test_psnr_known_values():
+    target = np.zeros((3, 784), dtype=np.float32)
+    prediction = np.stack([np.full(784, 0.1), np.full(784, np.sqrt(0.001)), np.zeros(784)])
+    values = np.asarray(psnr(target, prediction.astype(np.float32)))
+    np.testing.assert_allclose(values, [20.0, 30.0, 100.0], rtol=1e-5)
+
+
+def test_psnr_rejects_mismatched_sizes_in_french():
+    with pytest.raises(ValueError, match="reçu 784 valeurs par image pour la cible et 10"):
+        psnr(np.zeros((2, 784), np.float32), np.zeros((2, 10), np.float32))
+
+
+def test_psnr_is_registered_for_reloading(tmp_path):
+    model = compile_autoencoder(build_autoencoder(code_size=2, hidden=(8,)))
+    path = save_model(model, tmp_path / "m.keras")
+    reloaded = keras.models.load_model(path)
+    x = RNG.random((4, 784)).astype(np.float32)
+    np.testing.assert_array_equal(reloaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert "psnr" in reloaded.evaluate(x, x, verbose=0, return_dict=True)
+
+
+# --- Sauvegarde atomique ------------------------------------------------------------------
+
+
+def test_interrupted_save_leaves_no_half_file_and_keeps_the_old_one(tmp_path, monkeypatch):
+    path = tmp_path / "modele.keras"
+    old = build_autoencoder(code_size=2, hidden=(8,))
+    save_model(old, path)
+    before = path.read_bytes()
+
+    new = build_autoencoder(code_size=2, hidden=(8,))
+
+    def interrupted_save(self, filepath, *args, **kwargs):
+        with open(filepath, "wb") as f:
+            f.write(b"PK\x03\x04 moitie d'archive")  # début d'un fichier, puis interruption
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(keras.Model, "save", interrupted_save)
+    with pytest.raises(KeyboardInterrupt):
+        save_model(new, path)
+    assert path.read_bytes() == before, "l'ancien modèle doit rester intact"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["modele.keras"]
+
+
+def test_interrupted_first_save_leaves_nothing(tmp_path, monkeypatch):
+    def interrupted_save(self, filepath, *args, **kwargs):
+        open(filepath, "wb").write(b"PK")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(keras.Model, "save", interrupted_save)
+    with pytest.raises(KeyboardInterrupt):
+        save_model(build_autoencoder(code_size=2, hidden=(8,)), tmp_path / "m.keras")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("model, path, error, message", [
+    ("modèle", "m.keras", TypeError, "attend un modèle Keras, reçu : str"),
+    (None, "m.h5", ValueError, "extension .keras, reçu : 'm.h5'"),
+])
+def test_save_model_rejects_bad_input_in_french(tmp_path, model, path, error, message):
+    model = build_autoencoder(code_size=2, hidden=(8,)) if model is None else model
+    with pytest.raises(error, match=message):
+        save_model(model, tmp_path / path)
+
+
+# --- Entraînement -------------------------------------------------------------------------
+
+
+def test_train_autoencoder_learns_something():
+    x = prepare(digits(256))
+    set_seed(0)
+    model, history = train_autoencoder(x, x[:64], epochs=8, batch_size=32, code_size=4,
+                                       hidden=(32,))
+    assert len(history.history["loss"]) == 8
+    assert history.history["loss"][-1] < history.history["loss"][0] / 2
+    assert set(history.history) >= {"loss", "mae", "psnr", "val_loss", "val_psnr"}
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"epochs": 0}, ValueError, "epochs doit être un entier strictement positif, reçu : 0"),
+    ({"batch_size": 2.5}, ValueError, "batch_size doit être un entier strictement positif"),
+    ({"x_train": np.zeros((4, 28, 28), np.float32)}, ValueError, "x_train doit être"),
+    ({"x_val": np.full((4, 784), 2.0, np.float32)}, ValueError, "x_val doit être"),
+])
+def test_train_autoencoder_rejects_bad_input_in_french(kwargs, error, message):
+    args = {"x_train": np.zeros((4, 784), np.float32), "x_val": np.zeros((4, 784), np.float32)}
+    args.update(kwargs)
+    with pytest.raises(error, match=message):
+        train_autoencoder(**args)
+
+
+def test_training_twice_with_the_seed_gives_identical_weights():
+    x = prepare(digits(128))
+    weights = []
+    for _ in range(2):
+        set_seed(42)
+        model, _ = train_autoencoder(x, x[:32], epochs=2, batch_size=32, code_size=4,
+                                     hidden=(32,))
+        weights.append(model.get_weights())
+    for a, b in zip(*weights, strict=True):
+        np.testing.assert_array_equal(a, b)

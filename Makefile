@@ -24,8 +24,10 @@ test: install
 	$(BIN)/ruff check .
 	AE_FAST=1 $(BIN)/python -m pytest
 
+# --allow-root seulement si l'on est root (conteneurs, machines de CI) : Jupyter refuse sinon.
 lab: install
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 run: install
 	AE_FAST=0 $(BIN)/python scripts/run_notebooks.py $(NB)

@@ -1,0 +1,147 @@
+"""Un vrai navigateur, comme un apprenant : JupyterLab + Chromium (Debian) piloté par Playwright.
+
+Le test démarre JupyterLab sur un port libre de la boucle locale, dans un dossier temporaire
+qui contient une copie du notebook 02 (l'original et ses sorties publiées ne sont jamais
+touchés), l'ouvre dans Chromium sans interface, exécute toutes les cellules en mode rapide
+et vérifie que chaque cellule a fini, qu'aucune n'affiche d'erreur et qu'une image est
+affichée. Une capture d'écran est enregistrée dans le dossier des artefacts.
+
+Chromium est un paquet du système : `apt-get install chromium`. Sans lui, le test est
+ignoré, avec un message qui le dit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ae_utils.config import ARTEFACTS
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "02_donnees.ipynb"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Sans ces options, Chromium tente sans cesse de joindre le réseau (fermé ici) ; en root,
+# il exige --no-sandbox.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic"]
+TOKEN = "test-navigateur"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="Chromium absent : installez-le avec « apt-get install chromium » "
+           "(.ci/run le fait) pour lancer le test dans un vrai navigateur",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_server(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"JupyterLab ne répond pas sur {url} après {timeout} s")
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    workdir = tmp_path / "lab"
+    workdir.mkdir()
+    # Copie sans sorties : une invite numérotée prouvera une exécution par CE navigateur.
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    (workdir / NOTEBOOK.name).write_text(json.dumps(notebook), encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "AE_FAST": "1", "JUPYTER_TOKEN": TOKEN,
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+               f"--ServerApp.root_dir={workdir}", "--LabApp.news_url=",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(tmp_path / "jupyterlab.log", "w")
+    server = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log)
+    try:
+        wait_for_server(f"http://127.0.0.1:{port}/api/status?token={TOKEN}")
+        yield port, workdir
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    port, workdir = jupyterlab
+    started = time.monotonic()
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(
+            str(tmp_path / "profil-chromium"),  # profil neuf et vide
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.name}?token={TOKEN}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        # Le noyau doit être prêt avant d'exécuter (indicateur « Idle » de la barre d'état).
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                               timeout=60_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        # Chaque cellule de code a fini quand son invite affiche un numéro : [12].
+        page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:?$/.test(
+                    p.textContent.trim()));
+            }""",
+            timeout=180_000,
+            polling=500,
+        )
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                               timeout=60_000)
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
+        errors = page.locator(".jp-OutputArea-output[data-mime-type="
+                              "'application/vnd.jupyter.stderr'] .jp-RenderedText").all_text_contents()
+        tracebacks = [e for e in errors if "Traceback" in e or "Error" in e.split("\n")[0]]
+        images = page.locator(".jp-OutputArea-output img").count()
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / "navigateur_02_donnees.png"), full_page=False)
+        page.keyboard.press("Control+s")  # enregistre la copie, pour la vérifier aussi
+        time.sleep(2)
+        browser.close()
+    elapsed = time.monotonic() - started
+
+    assert prompts and all(p.strip().strip(":").strip("[]").isdigit() for p in prompts), prompts
+    assert not tracebacks, f"erreurs affichées dans le navigateur : {tracebacks[:2]}"
+    assert images >= 4, f"images attendues dans les sorties, trouvé : {images}"
+    saved = json.loads((workdir / NOTEBOOK.name).read_text(encoding="utf-8"))
+    outputs = [o for c in saved["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    print(f"\nNotebook 02 exécuté dans Chromium en {elapsed:.0f} s "
+          f"({len(prompts)} cellules, {images} images)")

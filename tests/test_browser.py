@@ -126,8 +126,8 @@ def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                timeout=60_000)
         prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
-        errors = page.locator(".jp-OutputArea-output[data-mime-type="
-                              "'application/vnd.jupyter.stderr'] .jp-RenderedText").all_text_contents()
+        stderr = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        errors = page.locator(f"{stderr} .jp-RenderedText").all_text_contents()
         tracebacks = [e for e in errors if "Traceback" in e or "Error" in e.split("\n")[0]]
         images = page.locator(".jp-OutputArea-output img").count()
         ARTEFACTS.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ae_utils._options import french_options
+
 FAST_ENV = "AE_FAST"
 SEED = 42
 
@@ -56,6 +58,7 @@ ARTEFACTS: Path = Path(
 ) / ("rapide" if FAST else "complet")
 
 
+@french_options
 def set_seed(seed: int = SEED) -> None:
     """Fixe les graines de Python, NumPy et TensorFlow d'un coup (`keras.utils.set_random_seed`)."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:

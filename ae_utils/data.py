@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ae_utils._options import french_options
+
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 # Empreintes SHA-256 des octets des tableaux renvoyés par keras.datasets.mnist.load_data().
@@ -74,6 +76,7 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+@french_options
 def verify(arrays: Arrays) -> None:
     """Vérifie type, forme et empreinte SHA-256 des quatre tableaux ; lève ValueError sinon."""
     (x_train, y_train), (x_test, y_test) = arrays
@@ -175,6 +178,7 @@ def load_mnist() -> Arrays:
     )
 
 
+@french_options
 def prepare(images: np.ndarray) -> np.ndarray:
     """Prépare des images MNIST pour un réseau dense, comme le notebook 02 l'explique.
 
@@ -200,6 +204,7 @@ def prepare(images: np.ndarray) -> np.ndarray:
     return x.reshape((len(x), np.prod(x.shape[1:])))
 
 
+@french_options
 def check_prepared(x: np.ndarray, name: str = "x") -> None:
     """Vérifie que `x` ressemble à la sortie de `prepare` : (n, 784), flottants finis dans [0, 1].
 

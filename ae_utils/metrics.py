@@ -13,6 +13,12 @@ def psnr(y_true, y_pred):
     par 10. Keras fait la moyenne sur les images du lot : on obtient le PSNR moyen par image.
     L'erreur est bornée à 1e-10 (100 dB) pour qu'une image parfaite ne donne pas l'infini.
     """
+    true_count, pred_count = y_true.shape[0], y_pred.shape[0]
+    if true_count is not None and pred_count is not None and true_count != pred_count:
+        raise ValueError(
+            f"psnr compare les images une à une : reçu {true_count} cibles "
+            f"et {pred_count} prédictions."
+        )
     true_size, pred_size = y_true.shape[-1], y_pred.shape[-1]
     if true_size is not None and pred_size is not None and true_size != pred_size:
         raise ValueError(

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 from tensorflow.keras import layers, models
 
+from ae_utils._options import french_options
 from ae_utils.data import check_prepared
 from ae_utils.metrics import psnr  # importer ae_utils.models déclare aussi psnr à Keras
 
@@ -37,6 +38,7 @@ def _check_sizes(code_size: int, hidden: Sequence[int]) -> tuple[int, ...]:
     return tuple(hidden)
 
 
+@french_options
 def build_encoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> models.Model:
     """Encodeur dense : 784 → hidden… → code_size, activations ReLU (nom « encodeur »)."""
     hidden = _check_sizes(code_size, hidden)
@@ -48,6 +50,7 @@ def build_encoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> mod
     return models.Model(inputs, code, name="encodeur")
 
 
+@french_options
 def build_decoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> models.Model:
     """Décodeur dense, miroir de l'encodeur : code_size → …hidden → 784, sortie sigmoïde."""
     hidden = _check_sizes(code_size, hidden)
@@ -59,6 +62,7 @@ def build_decoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> mod
     return models.Model(code, outputs, name="decodeur")
 
 
+@french_options
 def build_autoencoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> models.Model:
     """Autoencodeur = décodeur(encodeur(image)), nommé « autoencodeur ».
 
@@ -72,6 +76,7 @@ def build_autoencoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) ->
     return models.Model(inputs, decoder(encoder(inputs)), name="autoencodeur")
 
 
+@french_options
 def compile_autoencoder(model: models.Model) -> models.Model:
     """Compile comme le notebook 04 : Adam, perte MSE, métriques MAE et PSNR."""
     if not isinstance(model, models.Model):
@@ -82,6 +87,7 @@ def compile_autoencoder(model: models.Model) -> models.Model:
     return model
 
 
+@french_options
 def save_model(model: models.Model, path: str | Path) -> Path:
     """Sauvegarde au format .keras sans jamais laisser de fichier à moitié écrit (notebook 05).
 
@@ -103,6 +109,7 @@ def save_model(model: models.Model, path: str | Path) -> Path:
     return path
 
 
+@french_options
 def train_autoencoder(
     x_train: np.ndarray,
     x_val: np.ndarray,

@@ -226,3 +226,35 @@ def test_training_twice_with_the_seed_gives_identical_weights():
         weights.append(model.get_weights())
     for a, b in zip(*weights, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+# --- Noms d'options inconnus, arguments manquants, tailles incompatibles --------------------
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: train_autoencoder(np.zeros((4, 784), np.float32), np.zeros((4, 784), np.float32),
+                               epoch=3),
+     "train_autoencoder : option inconnue « epoch » \\(vouliez-vous dire « epochs » \\?\\)"),
+    (lambda: build_autoencoder(code=8), "build_autoencoder : option inconnue « code »"),
+    (lambda: prepare(digits(2), normalize=True), "prepare : option inconnue « normalize »"),
+    (lambda: save_model(build_autoencoder(2, (8,)), path="m.keras", overwrite=True),
+     "save_model : option inconnue « overwrite »"),
+    (lambda: set_seed(seeds=1),
+     "set_seed : option inconnue « seeds » \\(vouliez-vous dire « seed »"),
+    (lambda: train_autoencoder(np.zeros((4, 784), np.float32)),
+     r"train_autoencoder attend 2 argument\(s\) obligatoire\(s\) \(x_train, x_val\)"),
+    (lambda: compile_autoencoder(), r"compile_autoencoder attend 1 argument"),
+])
+def test_unknown_options_and_missing_arguments_get_a_french_error(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_compile_autoencoder_rejects_a_non_model_in_french():
+    with pytest.raises(TypeError, match="compile_autoencoder attend un modèle Keras, reçu : dict"):
+        compile_autoencoder({"couches": 3})
+
+
+def test_psnr_rejects_mismatched_lengths_in_french():
+    with pytest.raises(ValueError, match="reçu 5 cibles et 3 prédictions"):
+        psnr(np.zeros((5, 784), np.float32), np.zeros((3, 784), np.float32))

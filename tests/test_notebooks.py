@@ -145,3 +145,14 @@ def test_each_notebook_sets_the_seed_and_uses_fast_mode_in_its_parameter_cell(pa
     sources = ["".join(c["source"]) for c in code_cells(load(path))]
     parameters = next(s for s in sources if "from ae_utils.config import" in s)
     assert "FAST" in parameters and "SEED" in parameters
+
+
+def test_notebook_05_trains_like_ae_utils():
+    """Le notebook 06 (et les suivants) réentraînent avec ae_utils : mêmes réglages que le 05."""
+    from ae_utils.models import STEPS_PER_EXECUTION
+
+    source = "".join("".join(c["source"]) for c in code_cells(load(
+        ROOT / "notebooks" / "05_entrainement.ipynb")))
+    assert ('autoencoder.compile(optimizer="adam", loss="mse", metrics=["mae", psnr], '
+            f"steps_per_execution={STEPS_PER_EXECUTION})") in source
+    assert "batch_size=BATCH_SIZE" in source and "BATCH_SIZE = 256" in source

@@ -25,5 +25,6 @@ def psnr(y_true, y_pred):
             f"psnr compare des images de même taille : reçu {true_size} valeurs par image "
             f"pour la cible et {pred_size} pour la prédiction."
         )
+    y_pred = keras.ops.cast(y_pred, y_true.dtype)  # ex. prédiction en bfloat16, cible en float32
     mse = keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1)
     return 10.0 * keras.ops.log10(1.0 / keras.ops.maximum(mse, 1e-10))

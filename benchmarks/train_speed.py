@@ -6,6 +6,7 @@ validation sur le jeu de test à chaque époque :
 
 1. « tutoriel »  : le code du tutoriel, tel quel (`model.fit` sur des tableaux NumPy) ;
 2. « notebooks » : le chemin d'entraînement des notebooks (`ae_utils.models`) ;
+   « notebooks+bf16 » : le même en précision mixte bfloat16 (un essai, pour comparer) ;
 3. « pytorch »   : une boucle PyTorch simple sur CPU (ignorée, avec un message, si torch
    n'est pas installé : pip install -r benchmarks/requirements-torch.txt).
 
@@ -22,14 +23,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-ROWS = ("tutoriel", "notebooks", "pytorch")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from run_notebooks import machine  # noqa: E402 — même description de la machine partout
+
+ROWS = ("tutoriel", "notebooks", "notebooks+bf16", "pytorch")
 BATCH_SIZE = 256
 
 
@@ -93,6 +97,15 @@ def run_notebooks(epochs: int) -> tuple[list[float], object, object]:
     return timer.times, model.predict(x_test, verbose=0), x_test
 
 
+def run_notebooks_bf16(epochs: int) -> tuple[list[float], object, object]:
+    """Le chemin des notebooks en précision mixte bfloat16 (un essai, à comparer)."""
+    import keras
+
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    times, prediction, x_test = run_notebooks(epochs)
+    return times, prediction.astype("float32"), x_test
+
+
 def run_pytorch(epochs: int) -> tuple[list[float], object, object]:
     import torch
     from torch import nn
@@ -141,7 +154,8 @@ def child(row: str, epochs: int) -> None:
         import torch
 
         torch.manual_seed(42)
-    runner = {"tutoriel": run_tutorial, "notebooks": run_notebooks, "pytorch": run_pytorch}[row]
+    runner = {"tutoriel": run_tutorial, "notebooks": run_notebooks,
+              "notebooks+bf16": run_notebooks_bf16, "pytorch": run_pytorch}[row]
     times, prediction, x_test = runner(epochs)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     mse = float(np.mean((x_test - prediction) ** 2))
@@ -171,7 +185,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=10, help="époques par mesure (≥ 2)")
     parser.add_argument("--repeat", type=int, default=1, help="mesures par ligne (médiane)")
     parser.add_argument("--rows", default=",".join(ROWS), help="lignes à mesurer, séparées "
-                        "par des virgules (tutoriel,notebooks,pytorch)")
+                        "par des virgules (tutoriel,notebooks,notebooks+bf16,pytorch)")
     parser.add_argument("--child", choices=ROWS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.epochs < 2:
@@ -209,7 +223,7 @@ def main() -> None:
 
     table = {row: summary(runs) for row, runs in results.items()}
     ref = table["tutoriel"]
-    print(f"Machine : {platform.processor() or platform.machine()}, {os.cpu_count()} cœurs ; "
+    print(f"Machine : {machine()} ; "
           f"{args.epochs} époques, lots de {BATCH_SIZE}, {args.repeat} mesure(s) par ligne\n")
     print("| ligne | 1re époque (s) | s / époque | images / s | MSE de test | mémoire max. (Mio) "
           "| vitesse / tutoriel | MSE / tutoriel | mémoire / tutoriel |")

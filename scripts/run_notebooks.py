@@ -22,6 +22,8 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "notebooks.md"
+README = ROOT / "README.md"
+README_TABLE = re.compile(r"(<!-- mesures : [^\n]*-->\n).*?(\n<!-- /mesures -->)", re.S)
 DURATION_LINE = re.compile(r"^\*\*Durée estimée\*\*.*$", re.MULTILINE)
 
 # Exécuté dans un processus à part pour que getrusage ne voie que ce notebook et son noyau.
@@ -107,6 +109,14 @@ def write_results(rows: dict[str, str]) -> None:
         + "\n".join(rows[k] for k in sorted(rows)) + "\n",
         encoding="utf-8",
     )
+    # Le même tableau, plus court, dans le README.
+    lines = ["| Notebook | Durée | Mémoire max. (Mio) |", "|---|---|---|"]
+    for name in sorted(rows):
+        cells = [c.strip() for c in rows[name].split("|")[1:-1]]
+        lines.append(f"| {name[:2]} | {cells[1]} | {int(cells[2]):,} |".replace(",", "\u00a0"))
+    readme = README.read_text(encoding="utf-8")
+    README.write_text(README_TABLE.sub(lambda m: m[1] + "\n".join(lines) + m[2], readme),
+                      encoding="utf-8")
 
 
 if __name__ == "__main__":

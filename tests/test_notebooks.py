@@ -156,3 +156,16 @@ def test_notebook_05_trains_like_ae_utils():
     assert ('autoencoder.compile(optimizer="adam", loss="mse", metrics=["mae", psnr], '
             f"steps_per_execution={STEPS_PER_EXECUTION})") in source
     assert "batch_size=BATCH_SIZE" in source and "BATCH_SIZE = 256" in source
+
+
+def test_readme_results_are_those_printed_by_notebook_06():
+    """Les chiffres du README viennent de l'exécution complète publiée, pas d'une saisie."""
+    cells = code_cells(load(ROOT / "notebooks" / "06_visualisation.ipynb"))
+    text = "".join(o.get("text", "") for c in cells for o in c["outputs"])
+    row = re.search(r"autoencodeur du tutoriel\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", text)
+    assert row, "tableau final du notebook 06 introuvable"
+    mse, mae, db = (value.replace(".", ",") for value in row.groups())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"| MSE (objectif : ≤ 0,009) | {mse} |" in readme
+    assert f"| MAE | {mae} |" in readme
+    assert f"| PSNR moyen par image | {db} dB |" in readme

@@ -161,7 +161,7 @@ def test_notebook_05_trains_like_ae_utils():
 def test_readme_results_are_those_printed_by_notebook_06():
     """Les chiffres du README viennent de l'exécution complète publiée, pas d'une saisie."""
     cells = code_cells(load(ROOT / "notebooks" / "06_visualisation.ipynb"))
-    text = "".join(o.get("text", "") for c in cells for o in c["outputs"])
+    text = "".join("".join(o.get("text", "")) for c in cells for o in c["outputs"])
     row = re.search(r"autoencodeur du tutoriel\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", text)
     assert row, "tableau final du notebook 06 introuvable"
     mse, mae, db = (value.replace(".", ",") for value in row.groups())

@@ -6,6 +6,9 @@ les notebooks suivants l'importent au lieu de le recopier.
 - `ae_utils.config` : mode rapide, graine, dossier des artefacts (notebook 01) ;
 - `ae_utils.data` : chargement hors ligne et vérifié de MNIST, préparation des images
   (notebooks 01 et 02) ;
+- `ae_utils.models` : le modèle du tutoriel, encodeur et décodeur en sous-modèles
+  (notebook 03), compilation (04), entraînement et sauvegarde (05) ;
+- `ae_utils.metrics` : le PSNR, métrique Keras (notebook 04).
 """
 
 __version__ = "0.1.0"

@@ -21,6 +21,24 @@ INPUT_SIZE = 784
 STEPS_PER_EXECUTION = 50  # lots enchaînés par appel à l'entraînement (notebook 05)
 
 
+def build_dnn_autoencoder():
+    """Le modèle du tutoriel, tel quel (notebook 03) : la référence des comparaisons."""
+    # Encodeur
+    input_img = layers.Input(shape=(784,))
+    encoded = layers.Dense(128, activation='relu')(input_img)
+    encoded = layers.Dense(64, activation='relu')(encoded)
+    encoded = layers.Dense(32, activation='relu')(encoded)
+
+    # Décodeur
+    decoded = layers.Dense(64, activation='relu')(encoded)
+    decoded = layers.Dense(128, activation='relu')(decoded)
+    decoded = layers.Dense(784, activation='sigmoid')(decoded)  # Sigmoid pour avoir des valeurs entre [0, 1]  # noqa: E501
+
+    # Modèle AutoEncoder complet
+    autoencoder = models.Model(input_img, decoded)
+    return autoencoder
+
+
 def _check_sizes(code_size: int, hidden: Sequence[int]) -> tuple[int, ...]:
     def is_size(value) -> bool:
         return isinstance(value, int) and not isinstance(value, bool) and value > 0

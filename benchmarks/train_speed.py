@@ -65,20 +65,9 @@ def keras_epoch_times():
 
 
 def run_tutorial(epochs: int) -> tuple[list[float], object, object]:
-    from tensorflow.keras import layers, models
+    from ae_utils.models import build_dnn_autoencoder  # le code du tutoriel, tel quel
 
     x_train, x_test = load_data()
-
-    def build_dnn_autoencoder():  # le code du tutoriel, tel quel
-        input_img = layers.Input(shape=(784,))
-        encoded = layers.Dense(128, activation='relu')(input_img)
-        encoded = layers.Dense(64, activation='relu')(encoded)
-        encoded = layers.Dense(32, activation='relu')(encoded)
-        decoded = layers.Dense(64, activation='relu')(encoded)
-        decoded = layers.Dense(128, activation='relu')(decoded)
-        decoded = layers.Dense(784, activation='sigmoid')(decoded)
-        return models.Model(input_img, decoded)
-
     autoencoder = build_dnn_autoencoder()
     autoencoder.compile(optimizer='adam', loss='mse', metrics=['accuracy'])
     timer = keras_epoch_times()

@@ -21,13 +21,18 @@ def test_read_fast_rejects_other_values_in_french(value):
         config.read_fast(value)
 
 
+def config_value(name: str, fast: str) -> str:
+    """La valeur de ae_utils.config.<name> dans un Python neuf, avec AE_FAST=fast."""
+    out = subprocess.run(
+        [sys.executable, "-c", f"from ae_utils import config; print(config.{name})"],
+        env={"AE_FAST": fast, "PATH": ""}, capture_output=True, text=True, check=True,
+    )
+    return out.stdout.strip()
+
+
 @pytest.mark.parametrize("env, expected", [("1", "True"), ("0", "False")])
 def test_fast_is_read_from_the_environment(env, expected):
-    out = subprocess.run(
-        [sys.executable, "-c", "from ae_utils.config import FAST; print(FAST)"],
-        env={"AE_FAST": env, "PATH": ""}, capture_output=True, text=True, check=True,
-    )
-    assert out.stdout.strip() == expected
+    assert config_value("FAST", env) == expected
 
 
 def test_artefacts_folder_is_ignored_by_git():
@@ -38,11 +43,7 @@ def test_artefacts_folder_is_ignored_by_git():
 
 @pytest.mark.parametrize("env, expected", [("1", "rapide"), ("0", "complet")])
 def test_fast_and_full_runs_keep_their_artefacts_apart(env, expected):
-    out = subprocess.run(
-        [sys.executable, "-c", "from ae_utils.config import ARTEFACTS; print(ARTEFACTS.name)"],
-        env={"AE_FAST": env, "PATH": ""}, capture_output=True, text=True, check=True,
-    )
-    assert out.stdout.strip() == expected
+    assert config_value("ARTEFACTS.name", env) == expected
 
 
 def test_set_seed_makes_numpy_and_tensorflow_draws_repeat():

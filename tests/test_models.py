@@ -12,6 +12,7 @@ from ae_utils.metrics import psnr
 from ae_utils.models import (
     build_autoencoder,
     build_decoder,
+    build_dnn_autoencoder,
     build_encoder,
     compile_autoencoder,
     save_model,
@@ -84,18 +85,6 @@ def test_autoencoder_has_the_tutorial_architecture():
 
 def test_same_seed_gives_the_tutorial_initial_weights():
     """Avec la même graine, les deux sous-modèles reçoivent les poids du modèle du tutoriel."""
-    from tensorflow.keras import layers, models
-
-    def build_dnn_autoencoder():  # le code du tutoriel, tel quel
-        input_img = layers.Input(shape=(784,))
-        encoded = layers.Dense(128, activation="relu")(input_img)
-        encoded = layers.Dense(64, activation="relu")(encoded)
-        encoded = layers.Dense(32, activation="relu")(encoded)
-        decoded = layers.Dense(64, activation="relu")(encoded)
-        decoded = layers.Dense(128, activation="relu")(decoded)
-        decoded = layers.Dense(784, activation="sigmoid")(decoded)
-        return models.Model(input_img, decoded)
-
     set_seed(3)
     source = build_dnn_autoencoder()
     set_seed(3)

@@ -61,6 +61,19 @@ def wait_for_server(url: str, timeout: float = 60) -> None:
     raise TimeoutError(f"JupyterLab ne répond pas sur {url} après {timeout} s")
 
 
+def wait_for_idle_kernel(port: int, timeout: float = 120) -> None:
+    """Attend qu'un noyau existe et soit au repos (API REST de Jupyter)."""
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{port}/api/kernels?token={TOKEN}"
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            kernels = json.load(response)
+        if kernels and all(k["execution_state"] == "idle" for k in kernels):
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"aucun noyau au repos après {timeout} s : {kernels}")
+
+
 @pytest.fixture
 def jupyterlab(tmp_path):
     workdir = tmp_path / "lab"
@@ -108,11 +121,23 @@ def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.name}?token={TOKEN}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        # Le noyau doit être prêt avant d'exécuter (indicateur « Idle » de la barre d'état).
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                               timeout=60_000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        # Le noyau doit être prêt avant d'exécuter : au premier lancement dans un environnement
+        # neuf, il met plusieurs secondes à démarrer, et « Run All Cells » serait sans effet.
+        wait_for_idle_kernel(port)
+        for _ in range(3):  # le menu peut être encore inactif : on vérifie que l'exécution part
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            try:
+                page.wait_for_function(
+                    """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
+                    timeout=30_000, polling=500,
+                )
+                break
+            except playwright_api.TimeoutError:
+                page.keyboard.press("Escape")
+        else:
+            pytest.fail("« Run All Cells » n'a lancé aucune cellule en trois essais")
         # Chaque cellule de code a fini quand son invite affiche un numéro : [12].
         page.wait_for_function(
             """() => {

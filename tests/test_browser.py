@@ -158,15 +158,23 @@ def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTEFACTS / "navigateur_02_donnees.png"), full_page=False)
         page.keyboard.press("Control+s")  # enregistre la copie, pour la vérifier aussi
-        time.sleep(2)
+        saved_path = workdir / NOTEBOOK.name
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # jusqu'à ce que l'enregistrement contienne l'exécution
+            saved = json.loads(saved_path.read_text(encoding="utf-8"))
+            if all(c.get("execution_count") for c in saved["cells"] if c["cell_type"] == "code"):
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("la copie enregistrée par JupyterLab ne contient pas l'exécution")
         browser.close()
     elapsed = time.monotonic() - started
 
     assert prompts and all(p.strip().strip(":").strip("[]").isdigit() for p in prompts), prompts
     assert not tracebacks, f"erreurs affichées dans le navigateur : {tracebacks[:2]}"
     assert images >= 4, f"images attendues dans les sorties, trouvé : {images}"
-    saved = json.loads((workdir / NOTEBOOK.name).read_text(encoding="utf-8"))
     outputs = [o for c in saved["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
-    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert outputs and not [o for o in outputs if o["output_type"] == "error"]
+    assert any("image/png" in o.get("data", {}) for o in outputs)
     print(f"\nNotebook 02 exécuté dans Chromium en {elapsed:.0f} s "
           f"({len(prompts)} cellules, {images} images)")

@@ -35,11 +35,10 @@ def digits(n: int = 64) -> np.ndarray:
 
 
 def test_prepare_normalises_and_flattens():
-    images = digits(8)
+    images = (np.arange(8 * 784) % 256).astype(np.uint8).reshape(8, 28, 28)  # tous les gris
     x = prepare(images)
     assert x.shape == (8, 784) and x.dtype == np.float32
-    assert x.min() == 0.0 and x.max() == 1.0
-    np.testing.assert_array_equal(x[3].reshape(28, 28) * 255, images[3])
+    np.testing.assert_array_equal(x, images.reshape(8, -1).astype("float32") / 255)
 
 
 @pytest.mark.parametrize("bad, error, message", [
@@ -77,6 +76,7 @@ def test_autoencoder_has_the_tutorial_architecture():
     assert model.count_params() == 222_384
     encoder, decoder = model.get_layer("encodeur"), model.get_layer("decodeur")
     assert [layer.units for layer in encoder.layers[1:]] == [128, 64, 32]
+    assert [layer.activation.__name__ for layer in encoder.layers[1:]] == ["relu"] * 3
     assert [layer.units for layer in decoder.layers[1:]] == [64, 128, 784]
     assert [layer.activation.__name__ for layer in decoder.layers[1:]] == ["relu", "relu",
                                                                            "sigmoid"]
@@ -91,6 +91,9 @@ def test_same_seed_gives_the_tutorial_initial_weights():
     ours = build_autoencoder()
     for a, b in zip(source.get_weights(), ours.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
+    x = RNG.random((16, 784)).astype(np.float32)  # mêmes sorties : mêmes activations aussi
+    np.testing.assert_allclose(source.predict(x, verbose=0), ours.predict(x, verbose=0),
+                               rtol=1e-6)
 
 
 def test_code_size_and_hidden_are_parameters():
@@ -124,6 +127,12 @@ def test_psnr_known_values():
 def test_psnr_rejects_mismatched_sizes_in_french():
     with pytest.raises(ValueError, match="reçu 784 valeurs par image pour la cible et 10"):
         psnr(np.zeros((2, 784), np.float32), np.zeros((2, 10), np.float32))
+
+
+def test_psnr_accepts_a_bfloat16_prediction():
+    target = np.zeros((2, 784), dtype=np.float32)
+    prediction = keras.ops.cast(np.full((2, 784), 0.1, dtype=np.float32), "bfloat16")
+    np.testing.assert_allclose(np.asarray(psnr(target, prediction)), [20.0, 20.0], atol=0.05)
 
 
 def test_psnr_is_registered_for_reloading(tmp_path):

@@ -70,8 +70,19 @@ def test_executed_top_to_bottom_without_errors(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_committed_outputs_come_from_a_full_run(path):
-    outputs = json.dumps([c["outputs"] for c in code_cells(load(path))])
-    assert "Mode rapide : True" not in outputs and "mode rapide : True" not in outputs
+    """Une trace positive du mode complet dans les sorties publiées.
+
+    02 et 03 n'ont rien qui dépende du mode rapide : leurs sorties sont les mêmes.
+    """
+    outputs = "".join("".join(o.get("text", "")) for c in code_cells(load(path))
+                      for o in c["outputs"])
+    assert "Mode rapide : True" not in outputs
+    markers = {"01": "Mode rapide : False", "04": "après 3 époque(s)", "05": "Epoch 50/50"}
+    if path.name[:2] in markers:
+        assert markers[path.name[:2]] in outputs, f"{path.name} : lancez « make run »"
+    if path.name[:2] == "06":
+        mse = re.search(r"autoencodeur du tutoriel\s+([\d.]+)", outputs)
+        assert mse and float(mse[1]) <= 0.009, "06 : MSE du mode complet attendue (≤ 0,009)"
 
 
 def test_readme_lists_every_notebook_in_order():
@@ -142,9 +153,16 @@ def test_notebook_size_is_reasonable(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_each_notebook_sets_the_seed_and_uses_fast_mode_in_its_parameter_cell(path):
+    """01 fixe la graine dans sa section 4 (c'est son sujet) ; 02 ne tire rien au hasard."""
     sources = ["".join(c["source"]) for c in code_cells(load(path))]
-    parameters = next(s for s in sources if "from ae_utils.config import" in s)
-    assert "FAST" in parameters and "SEED" in parameters
+    parameters = next((s for s in sources if "from ae_utils.config import" in s), None)
+    assert parameters and "FAST" in parameters and "SEED" in parameters
+    if path.name[:2] == "01":
+        assert any("keras.utils.set_random_seed(SEED)" in s for s in sources)
+    elif path.name[:2] != "02":
+        assert "set_seed(SEED)" in parameters, f"{path.name} : set_seed(SEED) attendu"
+    if path.name[:2] in ("04", "05", "06"):  # ceux qui entraînent : une ligne pilotée par FAST
+        assert re.search(r"^\w+ = .+ if FAST else .+$", parameters, re.M)
 
 
 def test_notebook_05_trains_like_ae_utils():
@@ -155,7 +173,14 @@ def test_notebook_05_trains_like_ae_utils():
         ROOT / "notebooks" / "05_entrainement.ipynb")))
     assert ('autoencoder.compile(optimizer="adam", loss="mse", metrics=["mae", psnr], '
             f"steps_per_execution={STEPS_PER_EXECUTION})") in source
-    assert "batch_size=BATCH_SIZE" in source and "BATCH_SIZE = 256" in source
+    import inspect
+
+    from ae_utils.models import train_autoencoder
+
+    defaults = inspect.signature(train_autoencoder).parameters
+    assert "batch_size=BATCH_SIZE" in source and "shuffle=True" in source
+    assert f"BATCH_SIZE = {defaults['batch_size'].default}" in source
+    assert f"EPOCHS = 3 if FAST else {defaults['epochs'].default}" in source
 
 
 def test_readme_results_are_those_printed_by_notebook_06():

@@ -68,14 +68,6 @@ def offline_path() -> Path | None:
     return Path(list(spec.submodule_search_locations)[0]) / "data" / "mnist.pkl.gz"
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @french_options
 def verify(arrays: Arrays) -> None:
     """Vérifie type, forme et empreinte SHA-256 des quatre tableaux ; lève ValueError sinon."""
@@ -114,7 +106,8 @@ def _from_offline_package() -> Arrays:
         raise ModuleNotFoundError(f"le paquet {OFFLINE_PACKAGE} n'est pas installé")
     if not path.is_file():
         raise FileNotFoundError(f"le paquet est installé mais son fichier manque ({path})")
-    found = _sha256_file(path)
+    with open(path, "rb") as f:
+        found = hashlib.file_digest(f, "sha256").hexdigest()
     if found != OFFLINE_FILE_SHA256:
         raise ValueError(
             f"l'empreinte SHA-256 de {path.name} ne correspond pas (attendue "

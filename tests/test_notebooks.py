@@ -83,6 +83,12 @@ def test_committed_outputs_come_from_a_full_run(path):
     if path.name[:2] == "06":
         mse = re.search(r"autoencodeur du tutoriel\s+([\d.]+)", outputs)
         assert mse and float(mse[1]) <= 0.009, "06 : MSE du mode complet attendue (≤ 0,009)"
+    if path.name[:2] == "07":  # objectif de l'issue : au moins 19 dB au facteur 0,5
+        db = re.search(r"débruiteur élargi, bruit neuf\s+([\d.]+)", outputs)
+        assert db and float(db[1]) >= 19, "07 : PSNR du mode complet attendu (≥ 19 dB)"
+    if path.name[:2] == "08":  # objectif de l'issue : AUROC moyenne ≥ 97,5 sur les dix chiffres
+        auroc = re.search(r"autoencodeur ajusté, relatif(?:\s+[\d.]+){10}\s+([\d.]+)", outputs)
+        assert auroc and float(auroc[1]) >= 97.5, "08 : AUROC moyenne du mode complet attendue"
 
 
 def test_readme_lists_every_notebook_in_order():
@@ -161,7 +167,7 @@ def test_each_notebook_sets_the_seed_and_uses_fast_mode_in_its_parameter_cell(pa
         assert any("keras.utils.set_random_seed(SEED)" in s for s in sources)
     elif path.name[:2] != "02":
         assert "set_seed(SEED)" in parameters, f"{path.name} : set_seed(SEED) attendu"
-    if path.name[:2] in ("04", "05", "06"):  # ceux qui entraînent : une ligne pilotée par FAST
+    if path.name[:2] >= "04":  # ceux qui entraînent : une ligne pilotée par FAST
         assert re.search(r"^\w+ = .+ if FAST else .+$", parameters, re.M)
 
 
@@ -194,3 +200,36 @@ def test_readme_results_are_those_printed_by_notebook_06():
     assert f"| MSE (objectif : ≤ 0,009) | {mse} |" in readme
     assert f"| MAE | {mae} |" in readme
     assert f"| PSNR moyen par image | {db} dB |" in readme
+
+
+def printed(name: str) -> str:
+    cells = code_cells(load(ROOT / "notebooks" / name))
+    return "".join("".join(o.get("text", "")) for c in cells for o in c["outputs"])
+
+
+def test_readme_denoising_results_are_those_printed_by_notebook_07():
+    text = printed("07_debruitage.ipynb")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {"entrée bruitée (facteur 0,5)": "entrée bruitée (aucun modèle)",
+            "autoencodeur du notebook 05, entrée bruitée": "autoencodeur du notebook 05, entrée "
+                                                            "bruitée",
+            "débruiteur, architecture du tutoriel": "débruiteur, architecture du tutoriel",
+            "débruiteur élargi, bruit neuf": "débruiteur élargi, bruit neuf (objectif : ≥ 19 dB)"}
+    for printed_label, readme_label in rows.items():
+        value = re.search(re.escape(printed_label) + r"\s+([\d.]+)\n", text)
+        assert value, f"ligne « {printed_label} » introuvable dans le notebook 07"
+        assert f"| {readme_label} | {value[1].replace('.', ',')} dB |" in readme
+
+
+def test_readme_anomaly_results_are_those_printed_by_notebook_08():
+    text = printed("08_detection_anomalies.ipynb")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {"Deep SVDD (publié)": "Deep SVDD (publié)",
+            "ACP, 16 composantes, relatif": "ACP, 16 composantes, relatif",
+            "autoencodeur du tutoriel, MSE": "autoencodeur du tutoriel, MSE",
+            "autoencodeur ajusté, relatif": "autoencodeur ajusté, relatif (objectif : ≥ 97,5)"}
+    for printed_label, readme_label in rows.items():
+        row = re.search(re.escape(printed_label) + r"((?:\s+[\d.]+){11})\n", text)
+        assert row, f"ligne « {printed_label} » introuvable dans le notebook 08"
+        cells = " | ".join(v.replace(".", ",") for v in row[1].split())
+        assert f"| {readme_label} | {cells} |" in readme

@@ -26,6 +26,12 @@ def code_cells(nb: dict) -> list[dict]:
     return [c for c in nb["cells"] if c["cell_type"] == "code"]
 
 
+def printed(path: Path) -> str:
+    """Tout le texte que les cellules de code du notebook ont affiché."""
+    return "".join("".join(o.get("text", "")) for c in code_cells(load(path))
+                   for o in c["outputs"])
+
+
 def headers_module():
     spec = importlib.util.spec_from_file_location("headers", ROOT / "scripts" / "headers.py")
     module = importlib.util.module_from_spec(spec)
@@ -74,8 +80,7 @@ def test_committed_outputs_come_from_a_full_run(path):
 
     02 et 03 n'ont rien qui dépende du mode rapide : leurs sorties sont les mêmes.
     """
-    outputs = "".join("".join(o.get("text", "")) for c in code_cells(load(path))
-                      for o in c["outputs"])
+    outputs = printed(path)
     assert "Mode rapide : True" not in outputs
     markers = {"01": "Mode rapide : False", "04": "après 3 époque(s)", "05": "Epoch 50/50"}
     if path.name[:2] in markers:
@@ -191,8 +196,7 @@ def test_notebook_05_trains_like_ae_utils():
 
 def test_readme_results_are_those_printed_by_notebook_06():
     """Les chiffres du README viennent de l'exécution complète publiée, pas d'une saisie."""
-    cells = code_cells(load(ROOT / "notebooks" / "06_visualisation.ipynb"))
-    text = "".join("".join(o.get("text", "")) for c in cells for o in c["outputs"])
+    text = printed(ROOT / "notebooks" / "06_visualisation.ipynb")
     row = re.search(r"autoencodeur du tutoriel\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", text)
     assert row, "tableau final du notebook 06 introuvable"
     mse, mae, db = (value.replace(".", ",") for value in row.groups())
@@ -202,13 +206,8 @@ def test_readme_results_are_those_printed_by_notebook_06():
     assert f"| PSNR moyen par image | {db} dB |" in readme
 
 
-def printed(name: str) -> str:
-    cells = code_cells(load(ROOT / "notebooks" / name))
-    return "".join("".join(o.get("text", "")) for c in cells for o in c["outputs"])
-
-
 def test_readme_denoising_results_are_those_printed_by_notebook_07():
-    text = printed("07_debruitage.ipynb")
+    text = printed(ROOT / "notebooks" / "07_debruitage.ipynb")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = {"entrée bruitée (facteur 0,5)": "entrée bruitée (aucun modèle)",
             "autoencodeur du notebook 05, entrée bruitée": "autoencodeur du notebook 05, entrée "
@@ -222,7 +221,7 @@ def test_readme_denoising_results_are_those_printed_by_notebook_07():
 
 
 def test_readme_anomaly_results_are_those_printed_by_notebook_08():
-    text = printed("08_detection_anomalies.ipynb")
+    text = printed(ROOT / "notebooks" / "08_detection_anomalies.ipynb")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = {"Deep SVDD (publié)": "Deep SVDD (publié)",
             "ACP, 16 composantes, relatif": "ACP, 16 composantes, relatif",

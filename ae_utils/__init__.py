@@ -7,7 +7,8 @@ les notebooks suivants l'importent au lieu de le recopier.
 - `ae_utils.data` : chargement hors ligne et vérifié de MNIST, préparation des images
   (notebooks 01 et 02) ;
 - `ae_utils.models` : le modèle du tutoriel, encodeur et décodeur en sous-modèles
-  (notebook 03), compilation (04), entraînement et sauvegarde (05) ;
+  (notebook 03), compilation (04), entraînement et sauvegarde (05), rechargement ou
+  entraînement du modèle du 05 (06) ;
 - `ae_utils.metrics` : le PSNR, métrique Keras (notebook 04).
 """
 

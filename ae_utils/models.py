@@ -159,3 +159,25 @@ def train_autoencoder(
     history = model.fit(x_train, x_train, epochs=epochs, batch_size=batch_size, shuffle=True,
                         validation_data=(x_val, x_val), callbacks=callbacks, verbose=verbose)
     return model, history
+
+
+@french_options
+def load_or_train_autoencoder(
+    path: str | Path,
+    x_train: np.ndarray,
+    x_val: np.ndarray,
+    epochs: int = 50,
+    verbose: int = 0,
+) -> models.Model:
+    """Recharge le modèle du notebook 05, ou l'entraîne et le sauvegarde s'il manque (notebook 06).
+
+    Affiche lequel des deux a eu lieu. L'entraînement est celui de `train_autoencoder`.
+    """
+    path = Path(path)
+    if path.exists():
+        print("Modèle chargé : celui entraîné et sauvegardé par le notebook 05.")
+        return keras.models.load_model(path)
+    print(f"Aucun modèle sauvegardé : entraînement ici, comme au notebook 05 ({epochs} époques).")
+    model, _ = train_autoencoder(x_train, x_val, epochs=epochs, verbose=verbose)
+    save_model(model, path)
+    return model

@@ -15,6 +15,7 @@ from ae_utils.models import (
     build_dnn_autoencoder,
     build_encoder,
     compile_autoencoder,
+    load_or_train_autoencoder,
     save_model,
     train_autoencoder,
 )
@@ -256,3 +257,22 @@ def test_compile_autoencoder_rejects_a_non_model_in_french():
 def test_psnr_rejects_mismatched_lengths_in_french():
     with pytest.raises(ValueError, match="reçu 5 cibles et 3 prédictions"):
         psnr(np.zeros((5, 784), np.float32), np.zeros((3, 784), np.float32))
+
+
+def test_load_or_train_trains_and_saves_once_then_loads(tmp_path, capsys):
+    x = prepare(digits(64))
+    path = tmp_path / "modele" / "autoencodeur.keras"
+    set_seed(0)
+    trained = load_or_train_autoencoder(path, x, x[:16], epochs=1)
+    assert "entraînement ici" in capsys.readouterr().out and path.exists()
+    loaded = load_or_train_autoencoder(path, x, x[:16], epochs=1)
+    assert "Modèle chargé" in capsys.readouterr().out
+    for a, b in zip(trained.get_weights(), loaded.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_load_or_train_rejects_bad_input_in_french(tmp_path):
+    with pytest.raises(ValueError, match="x_train doit être"):
+        load_or_train_autoencoder(tmp_path / "a.keras", np.zeros((4, 28, 28), np.float32),
+                                  np.zeros((4, 784), np.float32))
+    assert not (tmp_path / "a.keras").exists()

@@ -18,6 +18,7 @@ from ae_utils.data import check_prepared
 from ae_utils.metrics import psnr  # importer ae_utils.models déclare aussi psnr à Keras
 
 INPUT_SIZE = 784
+CODE_ACTIVATIONS = ("relu", None)  # code du tutoriel (ReLU) ou code linéaire
 STEPS_PER_EXECUTION = 50  # lots enchaînés par appel à l'entraînement (notebook 05)
 
 
@@ -57,15 +58,32 @@ def _check_sizes(code_size: int, hidden: Sequence[int]) -> tuple[int, ...]:
     return tuple(hidden)
 
 
+def _check_code_activation(code_activation) -> None:
+    if code_activation not in CODE_ACTIVATIONS:
+        raise ValueError(
+            f"code_activation doit être l'une des valeurs {CODE_ACTIVATIONS}, "
+            f"reçu : {code_activation!r}."
+        )
+
+
 @french_options
-def build_encoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> models.Model:
-    """Encodeur dense : 784 → hidden… → code_size, activations ReLU (nom « encodeur »)."""
+def build_encoder(
+    code_size: int = 32,
+    hidden: Sequence[int] = (128, 64),
+    code_activation: str | None = "relu",
+) -> models.Model:
+    """Encodeur dense : 784 → hidden… → code_size, activations ReLU (nom « encodeur »).
+
+    `code_activation` est l'activation de la couche du code : ReLU comme dans le tutoriel,
+    ou None pour un code linéaire, qui peut prendre des valeurs négatives (notebooks 09 et 10).
+    """
     hidden = _check_sizes(code_size, hidden)
+    _check_code_activation(code_activation)
     inputs = layers.Input(shape=(INPUT_SIZE,))
     x = inputs
     for units in hidden:
         x = layers.Dense(units, activation="relu")(x)
-    code = layers.Dense(code_size, activation="relu")(x)
+    code = layers.Dense(code_size, activation=code_activation)(x)
     return models.Model(inputs, code, name="encodeur")
 
 
@@ -82,14 +100,18 @@ def build_decoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> mod
 
 
 @french_options
-def build_autoencoder(code_size: int = 32, hidden: Sequence[int] = (128, 64)) -> models.Model:
+def build_autoencoder(
+    code_size: int = 32,
+    hidden: Sequence[int] = (128, 64),
+    code_activation: str | None = "relu",
+) -> models.Model:
     """Autoencodeur = décodeur(encodeur(image)), nommé « autoencodeur ».
 
     L'encodeur et le décodeur s'obtiennent par `get_layer("encodeur")` et
     `get_layer("decodeur")`. Avec les valeurs par défaut et la même graine, les poids
     initiaux sont ceux de `build_dnn_autoencoder()` du tutoriel.
     """
-    encoder = build_encoder(code_size, hidden)
+    encoder = build_encoder(code_size, hidden, code_activation)
     decoder = build_decoder(code_size, hidden)
     inputs = layers.Input(shape=(INPUT_SIZE,))
     return models.Model(inputs, decoder(encoder(inputs)), name="autoencodeur")

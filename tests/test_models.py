@@ -103,6 +103,23 @@ def test_code_size_and_hidden_are_parameters():
     assert model.count_params() == (785 * 256) + (257 * 2) + (3 * 256) + (257 * 784)
 
 
+def test_linear_code_can_be_negative_relu_code_cannot():
+    x = RNG.random((64, 784)).astype(np.float32)
+    keras.utils.set_random_seed(0)
+    linear = build_autoencoder(code_size=8, code_activation=None).get_layer("encodeur")
+    relu = build_autoencoder(code_size=8).get_layer("encodeur")
+    assert (linear.predict(x, verbose=0) < 0).any()
+    assert (relu.predict(x, verbose=0) >= 0).all()
+    assert linear.layers[-1].get_config()["activation"] == "linear"
+
+
+@pytest.mark.parametrize("builder", [build_encoder, build_autoencoder])
+def test_builders_reject_unknown_code_activation_in_french(builder):
+    with pytest.raises(ValueError, match=r"code_activation doit être l'une des valeurs "
+                                         r"\('relu', None\), reçu : 'tanh'"):
+        builder(code_activation="tanh")
+
+
 @pytest.mark.parametrize("builder", [build_encoder, build_decoder, build_autoencoder])
 @pytest.mark.parametrize("kwargs, message", [
     ({"code_size": 0}, "code_size doit être un entier strictement positif, reçu : 0"),

@@ -28,6 +28,7 @@ from ae_utils.config import ARTEFACTS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "02_donnees.ipynb"
+EXPLORER_NOTEBOOK = ROOT / "notebooks" / "10_espace_latent.ipynb"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Sans ces options, Chromium tente sans cesse de joindre le réseau (fermé ici) ; en root,
 # il exige --no-sandbox.
@@ -76,30 +77,37 @@ def wait_for_idle_kernel(port: int, timeout: float = 120) -> None:
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    workdir = tmp_path / "lab"
-    workdir.mkdir()
-    # Copie sans sorties : une invite numérotée prouvera une exécution par CE navigateur.
-    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    (workdir / NOTEBOOK.name).write_text(json.dumps(notebook), encoding="utf-8")
-    port = free_port()
-    env = {**os.environ, "AE_FAST": "1", "JUPYTER_TOKEN": TOKEN,
-           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               f"--ServerApp.root_dir={workdir}", "--LabApp.news_url=",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    log = open(tmp_path / "jupyterlab.log", "w")
-    server = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log)
-    try:
+    """Démarre JupyterLab sur une copie sans sorties du notebook donné ; renvoie (port, dossier)."""
+    servers = []
+
+    def start(source: Path) -> tuple[int, Path]:
+        workdir = tmp_path / "lab"
+        workdir.mkdir()
+        # Copie sans sorties : une invite numérotée prouvera une exécution par CE navigateur.
+        notebook = json.loads(source.read_text(encoding="utf-8"))
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        (workdir / source.name).write_text(json.dumps(notebook), encoding="utf-8")
+        port = free_port()
+        env = {**os.environ, "AE_FAST": "1", "JUPYTER_TOKEN": TOKEN,
+               "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+               "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+        command = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
+                   "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+                   "--ServerApp.port_retries=0", f"--ServerApp.root_dir={workdir}",
+                   "--LabApp.news_url=",
+                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        if os.geteuid() == 0:
+            command.append("--allow-root")
+        log = open(tmp_path / "jupyterlab.log", "w")
+        servers.append((subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log),
+                        log))
         wait_for_server(f"http://127.0.0.1:{port}/api/status?token={TOKEN}")
-        yield port, workdir
-    finally:
+        return port, workdir
+
+    yield start
+    for server, log in servers:
         server.terminate()
         try:
             server.wait(timeout=20)
@@ -108,52 +116,65 @@ def jupyterlab(tmp_path):
         log.close()
 
 
+def open_browser(playwright, tmp_path):
+    return playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profil-chromium"),  # profil neuf et vide
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1400, "height": 1000},
+    )
+
+
+def run_all_cells(page, port: int, playwright_api, timeout_ms: int = 180_000) -> None:
+    """« Run All Cells » dans le menu, puis attend que chaque cellule de code ait fini."""
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    # Le noyau doit être prêt avant d'exécuter : au premier lancement dans un environnement
+    # neuf, il met plusieurs secondes à démarrer, et « Run All Cells » serait sans effet.
+    wait_for_idle_kernel(port)
+    for _ in range(3):  # le menu peut être encore inactif : on vérifie que l'exécution part
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                    .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
+                timeout=30_000, polling=500,
+            )
+            break
+        except playwright_api.TimeoutError:
+            page.keyboard.press("Escape")
+    else:
+        pytest.fail("« Run All Cells » n'a lancé aucune cellule en trois essais")
+    # Chaque cellule de code a fini quand son invite affiche un numéro : [12].
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:?$/.test(
+                p.textContent.trim()));
+        }""",
+        timeout=timeout_ms,
+        polling=500,
+    )
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=60_000)
+
+
+def tracebacks(page) -> list[str]:
+    stderr = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    errors = page.locator(f"{stderr} .jp-RenderedText").all_text_contents()
+    return [e for e in errors if "Traceback" in e]
+
+
 def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
     playwright_api = pytest.importorskip("playwright.sync_api")
-    port, workdir = jupyterlab
+    port, workdir = jupyterlab(NOTEBOOK)
     started = time.monotonic()
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profil-chromium"),  # profil neuf et vide
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000},
-        )
+        browser = open_browser(p, tmp_path)
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.name}?token={TOKEN}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        # Le noyau doit être prêt avant d'exécuter : au premier lancement dans un environnement
-        # neuf, il met plusieurs secondes à démarrer, et « Run All Cells » serait sans effet.
-        wait_for_idle_kernel(port)
-        for _ in range(3):  # le menu peut être encore inactif : on vérifie que l'exécution part
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-            try:
-                page.wait_for_function(
-                    """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-                        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
-                    timeout=30_000, polling=500,
-                )
-                break
-            except playwright_api.TimeoutError:
-                page.keyboard.press("Escape")
-        else:
-            pytest.fail("« Run All Cells » n'a lancé aucune cellule en trois essais")
-        # Chaque cellule de code a fini quand son invite affiche un numéro : [12].
-        page.wait_for_function(
-            """() => {
-                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-                return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:?$/.test(
-                    p.textContent.trim()));
-            }""",
-            timeout=180_000,
-            polling=500,
-        )
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                               timeout=60_000)
+        run_all_cells(page, port, playwright_api)
         prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
-        stderr = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-        errors = page.locator(f"{stderr} .jp-RenderedText").all_text_contents()
-        tracebacks = [e for e in errors if "Traceback" in e]
+        errors = tracebacks(page)
         images = page.locator(".jp-OutputArea-output img").count()
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTEFACTS / "navigateur_02_donnees.png"), full_page=False)
@@ -171,10 +192,46 @@ def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
     elapsed = time.monotonic() - started
 
     assert prompts and all(p.strip().strip(":").strip("[]").isdigit() for p in prompts), prompts
-    assert not tracebacks, f"erreurs affichées dans le navigateur : {tracebacks[:2]}"
+    assert not errors, f"erreurs affichées dans le navigateur : {errors[:2]}"
     assert images >= 4, f"images attendues dans les sorties, trouvé : {images}"
     outputs = [o for c in saved["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
     assert outputs and not [o for o in outputs if o["output_type"] == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
     print(f"\nNotebook 02 exécuté dans Chromium en {elapsed:.0f} s "
           f"({len(prompts)} cellules, {images} images)")
+
+
+def test_latent_explorer_sliders_work_in_a_real_browser(jupyterlab, tmp_path):
+    """Notebook 10 : les curseurs de l'explorateur s'affichent et changent l'image décodée."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    port, _ = jupyterlab(EXPLORER_NOTEBOOK)
+    with playwright_api.sync_playwright() as p:
+        browser = open_browser(p, tmp_path)
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/{EXPLORER_NOTEBOOK.name}?token={TOKEN}")
+        run_all_cells(page, port, playwright_api, timeout_ms=300_000)
+        errors = tracebacks(page)
+        explorer = page.locator(".widget-interact").last
+        explorer.wait_for(timeout=30_000)
+        sliders = explorer.locator(".widget-slider")
+        image = explorer.locator(".jp-OutputArea-output img")
+        image.wait_for(timeout=30_000)
+        before = image.get_attribute("src")
+        explorer.locator(".widget-slider .noUi-handle").first.focus()
+        for _ in range(20):  # 20 pas de 1 % vers la droite sur z₁
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            """before => {
+                const images = document.querySelectorAll('.widget-interact img');
+                const last = images[images.length - 1];
+                return last && last.src !== before;
+            }""", arg=before, timeout=30_000, polling=250)
+        after = image.get_attribute("src")
+        n_sliders = sliders.count()
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        explorer.screenshot(path=str(ARTEFACTS / "navigateur_10_explorateur.png"))
+        browser.close()
+
+    assert not errors, f"erreurs affichées dans le navigateur : {errors[:2]}"
+    assert n_sliders == 2, f"deux curseurs attendus (z₁, z₂), trouvé : {n_sliders}"
+    assert before and after and after != before, "l'image décodée n'a pas changé"

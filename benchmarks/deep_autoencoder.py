@@ -31,7 +31,7 @@ CODE_SIZE = 30
 BATCH_SIZE = 256
 HEADER = [
     "perte", "pas d'apprentissage", "bruit d'entrée", "weight decay", "normalisation",
-    "décalage", "EMA", "lot", "époques", "cœurs",
+    "dropout", "décalage", "EMA", "lot", "époques", "cœurs",
     "erreur test", "erreur entraînement", "écart", "durée (s)",
 ]
 
@@ -49,9 +49,11 @@ def parse_args(argv=None):
                         help="normalisation par lots après chaque couche cachée")
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--shift", type=int, default=0,
-                        help="décalage aléatoire des lots d'au plus N pixels (entrée et cible)")
+                        help="décalage aléatoire de chaque image, au plus N pixels")
+    parser.add_argument("--dropout", type=float, default=0.0,
+                        help="taux de dropout après chaque couche cachée (0 : aucun)")
     parser.add_argument("--ema", action="store_true",
-                        help="moyenne mobile exponentielle des poids (Adam use_ema), gardée à la fin")
+                        help="moyenne mobile des poids (Adam use_ema)")
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     parser.add_argument("--threads", type=int, default=0, help="0 : tous les cœurs")
     parser.add_argument("--no-record", action="store_true", help="ne pas écrire le tableau")
@@ -69,9 +71,11 @@ def build(args, steps: int):
     x = layers.GaussianNoise(args.noise)(inputs) if args.noise else inputs
     def hidden(x, units):
         if not args.batchnorm:
-            return layers.Dense(units, activation="relu")(x)
-        x = layers.Dense(units, use_bias=False)(x)
-        return layers.Activation("relu")(layers.BatchNormalization()(x))
+            x = layers.Dense(units, activation="relu")(x)
+        else:
+            x = layers.Dense(units, use_bias=False)(x)
+            x = layers.Activation("relu")(layers.BatchNormalization()(x))
+        return layers.Dropout(args.dropout)(x) if args.dropout else x
 
     for units in HIDDEN:
         x = hidden(x, units)
@@ -111,11 +115,15 @@ def main(argv=None) -> dict:
         return float(np.mean(np.sum((images - reconstructions) ** 2, axis=1)))
 
     data = {"x": x_train, "y": x_train, "batch_size": args.batch_size, "shuffle": True}
-    if args.shift:
+    if args.shift:  # décalage par image (Keras), le même pour l'entrée et la cible
+        import keras
+
+        translate = keras.layers.RandomTranslation(
+            args.shift / 28, args.shift / 28, fill_mode="constant", interpolation="nearest",
+            seed=SEED)
+
         def shifted(images):
-            shift = tf.random.uniform([2], -args.shift, args.shift + 1, dtype=tf.int32)
-            moved = tf.reshape(tf.roll(tf.reshape(images, (-1, 28, 28)), shift, axis=(1, 2)),
-                               (-1, 784))
+            moved = tf.reshape(translate(tf.reshape(images, (-1, 28, 28, 1))), (-1, 784))
             return moved, moved
 
         stream = (tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train), seed=SEED)
@@ -136,7 +144,9 @@ def main(argv=None) -> dict:
         "pas d'apprentissage": f"{args.schedule} {args.learning_rate:g}",
         "bruit d'entrée": args.noise,
         "weight decay": args.weight_decay, "normalisation": "lots" if args.batchnorm else "non",
-        "décalage": args.shift, "EMA": "oui" if args.ema else "non",
+        "dropout": args.dropout,
+        "décalage": f"{args.shift} px par image" if args.shift else "0",
+        "EMA": "oui" if args.ema else "non",
         "lot": args.batch_size, "époques": args.epochs,
         "cœurs": args.threads or "tous", "erreur test": error(x_test),
         "erreur entraînement": error(x_train),
@@ -154,13 +164,13 @@ def record(row: dict) -> None:
     cells = [f"{row[k]:.3f}" if k in ("erreur test", "erreur entraînement", "écart") else
              str(row[k]) for k in HEADER]
     line = "| " + " | ".join(cells) + " |"
-    key = line.split(" | ")[:10]
+    key = line.split(" | ")[:11]
     RESULTS.parent.mkdir(exist_ok=True)
     rows = []
     if RESULTS.exists():
         rows = [r for r in RESULTS.read_text(encoding="utf-8").splitlines()
                 if r.startswith("| ") and not r.startswith("| perte")
-                and r.split(" | ")[:10] != key]
+                and r.split(" | ")[:11] != key]
     text = (
         "# Autoencodeur profond 784-1000-500-250-30 (`python benchmarks/deep_autoencoder.py`)\n\n"
         f"Mesuré le {date.today().isoformat()} sur {machine()} ; Adam (lots de 256 sauf mention), "

@@ -252,3 +252,24 @@ def test_readme_anomaly_results_are_those_printed_by_notebook_08():
         assert row, f"ligne « {printed_label} » introuvable dans le notebook 08"
         cells = " | ".join(v.replace(".", ",") for v in row[1].split())
         assert f"| {readme_label} | {cells} |" in readme
+
+
+def test_readme_compression_results_are_those_printed_by_notebook_09():
+    text = printed(ROOT / "notebooks" / "09_compression_acp.ipynb")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sweep = re.findall(r"^ *(\d+) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)$", text, re.M)
+    assert [int(row[0]) for row in sweep] == [2, 4, 8, 16, 32, 64], "balayage introuvable (09)"
+    for row in sweep:
+        cells = " | ".join(v.replace(".", ",") for v in row)
+        assert f"| {cells} |" in readme, f"ligne du balayage absente du README : {cells}"
+    rows = {"autoencodeur profond, entraîné ici": "autoencodeur profond 784-1000-500-250-30",
+            "ACP logistique (approchée ici)": "ACP logistique (approchée ici)",
+            "ACP à 30 composantes": "ACP à 30 composantes"}
+    for printed_label, readme_label in rows.items():
+        row = re.search(re.escape(printed_label) + r" +([\d.]+) +([\d.]+)\n", text)
+        assert row, f"ligne « {printed_label} » introuvable dans le notebook 09"
+        paper, ours = (v.replace(".", ",") for v in row.groups())
+        assert f"| {readme_label} | {paper} | {ours} |" in readme
+    duration = re.search(r"Entraînement : \d+ époques en ([\d.]+) min", text)
+    assert duration and float(duration[1]) <= 15, "09 : entraînement du modèle profond > 15 min"
+    assert f"{duration[1].replace('.', ',')} min" in readme

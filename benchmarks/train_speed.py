@@ -1,19 +1,25 @@
 """Vitesse d'entraînement, côte à côte, sur la même machine et les mêmes données.
 
-Trois lignes, pour le même modèle (784-128-64-32-64-128-784), le même optimiseur (Adam,
-taux 0,001), les mêmes lots de 256 images mélangées, le même nombre d'époques, avec
-validation sur le jeu de test à chaque époque :
+Des lignes pour le même modèle (784-128-64-32-64-128-784), le même optimiseur (Adam,
+taux 0,001), les mêmes lots de 256 images mélangées à chaque époque, le même nombre d'époques,
+avec validation sur le jeu de test à chaque époque :
 
 1. « tutoriel »  : le code du tutoriel, tel quel (`model.fit` sur des tableaux NumPy) ;
 2. « notebooks » : le chemin d'entraînement des notebooks (`ae_utils.models`) ;
    « notebooks+bf16 » : le même en précision mixte bfloat16 (un essai, pour comparer) ;
 3. « pytorch »   : une boucle PyTorch simple sur CPU (ignorée, avec un message, si torch
-   n'est pas installé : pip install -r benchmarks/requirements-torch.txt).
+   n'est pas installé : pip install -r benchmarks/requirements-torch.txt) ;
+4. des candidats pour accélérer le chemin des notebooks (toujours `model.fit`, même modèle,
+   mêmes métriques que les notebooks) : voir CANDIDATES ci-dessous, chacun décrit en une
+   phrase dans la légende du tableau.
 
 Chaque ligne tourne dans un processus neuf (mémoire maximale propre, aucun état partagé) ;
-avec --repeat R, les lignes sont alternées R fois et l'on garde la médiane. La première
+avec --repeat R, les lignes sont alternées R fois (graines 42, 43… : la même graine pour
+toutes les lignes d'un tour) et l'on garde la médiane. La première
 époque (mise en route) est donnée à part. Les rapports sont calculés dans ce même lancement :
-ces machines sont partagées, seuls les rapports d'un même lancement se comparent.
+ces machines sont partagées, seuls les rapports d'un même lancement se comparent. Un lancement
+de toutes les lignes écrit benchmarks/results/train_speed.md ; avec --rows, le tableau est
+seulement affiché.
 
     python benchmarks/train_speed.py --epochs 10 --repeat 3
 """
@@ -33,8 +39,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from run_notebooks import machine  # noqa: E402 — même description de la machine partout
 
-ROWS = ("tutoriel", "notebooks", "notebooks+bf16", "pytorch")
+# Nom de la ligne → ce qu'elle mesure (la légende du tableau).
+LEGEND = {
+    "tutoriel": "le code du tutoriel, tel quel : `fit` sur tableaux NumPy",
+    "notebooks": "`ae_utils.models.train_autoencoder` : NumPy, steps_per_execution=50",
+    "notebooks+bf16": "le même en précision mixte bfloat16",
+    "pytorch": "boucle PyTorch simple sur CPU",
+    "numpy+spe235": "(b) NumPy, steps_per_execution=235 (toute l'époque en un appel)",
+    "tf.data": "(a) pipeline tf.data construit une fois, steps_per_execution=50",
+    "tf.data+spe235": "(a) + (b) pipeline tf.data, steps_per_execution=235",
+    "tf.data-index+spe235": "(d) tf.data, mélange des numéros d'images puis `gather` par lot",
+    "tf.data+spe235+inter1": "(c) le même, `tf.config.threading` : inter_op=1",
+    "tf.data+spe235+eigen": "(c) le même, sans oneDNN (TF_ENABLE_ONEDNN_OPTS=0)",
+    "tf.data+spe235+val2000": "(d) le même, validation en lots de 2 000",
+    "tf.data+spe235-métriques": "(d) diagnostic : le même sans MAE ni PSNR",
+}
+ROWS = tuple(LEGEND)
+ROW_ENV = {"tf.data+spe235+eigen": {"TF_ENABLE_ONEDNN_OPTS": "0"}}  # posé avant d'importer TF
+ROW_INTER_OP = {"tf.data+spe235+inter1": 1}  # tf.config.threading, avant toute opération
 BATCH_SIZE = 256
+RESULTS = Path(__file__).resolve().parent / "results" / "train_speed.md"
 
 
 # --- Une ligne, dans son propre processus ---------------------------------------------------
@@ -132,19 +156,147 @@ def run_pytorch(epochs: int) -> tuple[list[float], object, object]:
     return times, prediction, x_test_np
 
 
-def child(row: str, epochs: int) -> None:
+# --- Candidats pour le chemin des notebooks (issue 6) ---------------------------------------
+# Même modèle (build_autoencoder), même compilation que compile_autoencoder (Adam 0,001,
+# MSE, métriques MAE et PSNR) ; seuls changent l'alimentation en données, steps_per_execution
+# et les réglages de TensorFlow indiqués.
+
+WHOLE_EPOCH = 235  # lots par époque : 60 000 / 256 arrondi au-dessus (le dernier a 96 images)
+
+
+def notebook_model(steps_per_execution: int, metrics: bool = True):
+    """Le modèle des notebooks, compilé comme compile_autoencoder, à steps_per_execution près."""
+    from ae_utils.metrics import psnr
+    from ae_utils.models import build_autoencoder
+
+    model = build_autoencoder()
+    model.compile(optimizer="adam", loss="mse", metrics=["mae", psnr] if metrics else None,
+                  steps_per_execution=steps_per_execution)
+    return model
+
+
+def tf_datasets(x_train, x_val, val_batch_size: int = BATCH_SIZE):
+    """Pipelines tf.data construits une fois : une seule copie des images, cible = entrée.
+
+    Entraînement : mélange complet à chaque époque (tampon de 60 000), lots de 256,
+    paire (x, x) formée après le lot. Validation : lots fixes, gardés en mémoire (`cache`).
+    """
+    import tensorflow as tf
+
+    train = (tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train))
+             .batch(BATCH_SIZE).map(lambda x: (x, x)).prefetch(tf.data.AUTOTUNE))
+    val = (tf.data.Dataset.from_tensor_slices(x_val).batch(val_batch_size)
+           .map(lambda x: (x, x)).cache().prefetch(tf.data.AUTOTUNE))
+    return train, val
+
+
+def tf_datasets_by_index(x_train, x_val):
+    """Variante de tf_datasets : on mélange les numéros d'images, puis un `gather` par lot.
+
+    Le tampon de mélange ne contient que 60 000 entiers au lieu de 60 000 images, et chaque
+    lot est copié d'un bloc au lieu de 256 copies d'une image (comme le fait Keras pour NumPy,
+    mais une seule fois au lieu de deux : la cible est l'entrée).
+    """
+    import tensorflow as tf
+
+    images = tf.constant(x_train)
+    train = (tf.data.Dataset.range(len(x_train)).shuffle(len(x_train)).batch(BATCH_SIZE)
+             .map(lambda i: (tf.gather(images, i),) * 2).prefetch(tf.data.AUTOTUNE))
+    _, val = tf_datasets(x_train[:1], x_val)
+    return train, val
+
+
+def fit_numpy(epochs: int, steps_per_execution: int) -> tuple[list[float], object, object]:
+    """`model.fit` sur les tableaux NumPy, comme train_autoencoder."""
+    x_train, x_test = load_data()
+    model = notebook_model(steps_per_execution)
+    timer = keras_epoch_times()
+    model.fit(x_train, x_train, epochs=epochs, batch_size=BATCH_SIZE, shuffle=True,
+              validation_data=(x_test, x_test), callbacks=[timer], verbose=0)
+    return timer.times, model.predict(x_test, verbose=0), x_test
+
+
+def fit_tf_data(epochs: int, steps_per_execution: int, val_batch_size: int = BATCH_SIZE,
+                metrics: bool = True, by_index: bool = False) -> tuple[list[float], object, object]:
+    """`model.fit` sur les pipelines tf.data de tf_datasets."""
+    x_train, x_test = load_data()
+    if by_index:
+        train, val = tf_datasets_by_index(x_train, x_test)
+    else:
+        train, val = tf_datasets(x_train, x_test, val_batch_size)
+    model = notebook_model(steps_per_execution, metrics)
+    timer = keras_epoch_times()
+    model.fit(train, epochs=epochs, validation_data=val, callbacks=[timer], verbose=0)
+    return timer.times, model.predict(x_test, verbose=0), x_test
+
+
+def run_numpy_whole_epoch(epochs: int) -> tuple[list[float], object, object]:
+    """(b) Tableaux NumPy, mais toute l'époque en un appel (steps_per_execution=235)."""
+    return fit_numpy(epochs, WHOLE_EPOCH)
+
+
+def run_tf_data(epochs: int) -> tuple[list[float], object, object]:
+    """(a) Pipeline tf.data construit une fois, steps_per_execution=50 comme les notebooks."""
+    return fit_tf_data(epochs, 50)
+
+
+def run_tf_data_whole_epoch(epochs: int) -> tuple[list[float], object, object]:
+    """(a) + (b) Pipeline tf.data et toute l'époque en un appel."""
+    return fit_tf_data(epochs, WHOLE_EPOCH)
+
+
+def run_tf_data_by_index(epochs: int) -> tuple[list[float], object, object]:
+    """(d) Comme tf.data+spe235, en mélangeant les numéros d'images (tf_datasets_by_index)."""
+    return fit_tf_data(epochs, WHOLE_EPOCH, by_index=True)
+
+
+def run_tf_data_inter1(epochs: int) -> tuple[list[float], object, object]:
+    """(c) Comme tf.data+spe235, avec un seul fil pour les opérations indépendantes.
+
+    Le réglage (inter_op=1) est appliqué par child avant toute opération TensorFlow.
+    """
+    return fit_tf_data(epochs, WHOLE_EPOCH)
+
+
+def run_tf_data_eigen(epochs: int) -> tuple[list[float], object, object]:
+    """(c) Comme tf.data+spe235, sans oneDNN (TF_ENABLE_ONEDNN_OPTS=0 posé par measure)."""
+    return fit_tf_data(epochs, WHOLE_EPOCH)
+
+
+def run_tf_data_big_val(epochs: int) -> tuple[list[float], object, object]:
+    """(d) Comme tf.data+spe235, validation en lots de 2 000 (même MSE, moins d'appels)."""
+    return fit_tf_data(epochs, WHOLE_EPOCH, val_batch_size=2000)
+
+
+def run_tf_data_no_metrics(epochs: int) -> tuple[list[float], object, object]:
+    """(d) Diagnostic : comme tf.data+spe235 sans MAE ni PSNR (le coût des métriques)."""
+    return fit_tf_data(epochs, WHOLE_EPOCH, metrics=False)
+
+
+def child(row: str, epochs: int, seed: int) -> None:
     """Mesure une ligne et écrit le résultat en JSON sur la sortie standard."""
     import numpy as np
 
     from ae_utils.config import set_seed
 
-    set_seed(42)
+    if row in ROW_INTER_OP:
+        import tensorflow as tf
+
+        tf.config.threading.set_inter_op_parallelism_threads(ROW_INTER_OP[row])
+    set_seed(seed)
     if row == "pytorch":
         import torch
 
-        torch.manual_seed(42)
+        torch.manual_seed(seed)
     runner = {"tutoriel": run_tutorial, "notebooks": run_notebooks,
-              "notebooks+bf16": run_notebooks_bf16, "pytorch": run_pytorch}[row]
+              "notebooks+bf16": run_notebooks_bf16, "pytorch": run_pytorch,
+              "numpy+spe235": run_numpy_whole_epoch, "tf.data": run_tf_data,
+              "tf.data+spe235": run_tf_data_whole_epoch,
+              "tf.data-index+spe235": run_tf_data_by_index,
+              "tf.data+spe235+inter1": run_tf_data_inter1,
+              "tf.data+spe235+eigen": run_tf_data_eigen,
+              "tf.data+spe235+val2000": run_tf_data_big_val,
+              "tf.data+spe235-métriques": run_tf_data_no_metrics}[row]
     times, prediction, x_test = runner(epochs)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     mse = float(np.mean((x_test - prediction) ** 2))
@@ -160,9 +312,10 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
-def measure(row: str, epochs: int) -> dict:
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    out = subprocess.run([sys.executable, __file__, "--child", row, "--epochs", str(epochs)],
+def measure(row: str, epochs: int, seed: int) -> dict:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **ROW_ENV.get(row, {})}
+    out = subprocess.run([sys.executable, __file__, "--child", row, "--epochs", str(epochs),
+                          "--seed", str(seed)],
                          capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise SystemExit(f"La ligne « {row} » a échoué :\n{out.stderr[-3000:]}")
@@ -174,8 +327,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=10, help="époques par mesure (≥ 2)")
     parser.add_argument("--repeat", type=int, default=1, help="mesures par ligne (médiane)")
     parser.add_argument("--rows", default=",".join(ROWS), help="lignes à mesurer, séparées "
-                        "par des virgules (tutoriel,notebooks,notebooks+bf16,pytorch)")
+                        f"par des virgules, parmi : {','.join(ROWS)} (par défaut : toutes)")
     parser.add_argument("--child", choices=ROWS, help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=42, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.epochs < 2:
         parser.error(f"--epochs doit valoir au moins 2 (la première époque est à part), "
@@ -188,7 +342,7 @@ def main() -> None:
         parser.error(f"--rows attend des lignes parmi {', '.join(ROWS)}, dont « tutoriel » "
                      f"(la référence des rapports), reçu : {args.rows!r}")
     if args.child:
-        child(args.child, args.epochs)
+        child(args.child, args.epochs, args.seed)
         return
     if "pytorch" in rows and not torch_available():
         print("Ligne « pytorch » ignorée : torch n'est pas installé "
@@ -197,9 +351,11 @@ def main() -> None:
 
     results: dict[str, list[dict]] = {row: [] for row in rows}
     for r in range(args.repeat):
-        for row in rows:  # lignes alternées : le bruit de la machine se répartit
+        for row in rows:  # lignes alternées : le bruit de la machine se répartit ; une graine
+            # par mesure (42, 43…), la même pour toutes les lignes : la MSE médiane compare
+            # des entraînements, pas un seul tirage
             print(f"mesure {r + 1}/{args.repeat} : {row}…", file=sys.stderr, flush=True)
-            results[row].append(measure(row, args.epochs))
+            results[row].append(measure(row, args.epochs, seed=42 + r))
 
     def summary(runs: list[dict]) -> dict:
         steady = [statistics.mean(run["times"][1:]) for run in runs]
@@ -212,17 +368,51 @@ def main() -> None:
 
     table = {row: summary(runs) for row, runs in results.items()}
     ref = table["tutoriel"]
+    lines = [
+        "| ligne | 1re époque (s) | s / époque | images / s | MSE de test | mémoire max. (Mio) "
+        "| vitesse / tutoriel | MSE / tutoriel | mémoire / tutoriel |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row, t in table.items():
+        lines.append(f"| {row} | {t['first']:.2f} | {t['epoch']:.2f} | {60000 / t['epoch']:,.0f} "
+                     f"| {t['mse']:.4f} | {t['peak']:.0f} | ×{ref['epoch'] / t['epoch']:.2f} "
+                     f"| {t['mse'] / ref['mse']:.3f} | {t['peak'] / ref['peak']:.2f} |"
+                     .replace(",", " "))
+    legend = ["", "Lignes :", ""] + [f"- « {row} » : {LEGEND[row]}." for row in table]
     print(f"Machine : {machine()} ; "
           f"{args.epochs} époques, lots de {BATCH_SIZE}, {args.repeat} mesure(s) par ligne\n")
-    print("| ligne | 1re époque (s) | s / époque | images / s | MSE de test | mémoire max. (Mio) "
-          "| vitesse / tutoriel | MSE / tutoriel | mémoire / tutoriel |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for row, t in table.items():
-        print(f"| {row} | {t['first']:.2f} | {t['epoch']:.2f} | {60000 / t['epoch']:,.0f} "
-              f"| {t['mse']:.4f} | {t['peak']:.0f} | ×{ref['epoch'] / t['epoch']:.2f} "
-              f"| {t['mse'] / ref['mse']:.3f} | {t['peak'] / ref['peak']:.2f} |"
-              .replace(",", " "))
+    print("\n".join(lines + legend))
+    if args.rows != ",".join(ROWS):
+        print("\n(--rows : tableau affiché seulement ; toutes les lignes écrivent "
+              f"{RESULTS.relative_to(RESULTS.parents[2])}.)")
+        return
+    write_results(lines + legend, args.epochs, args.repeat, "pytorch" in table)
 
+
+def write_results(lines: list[str], epochs: int, repeat: int, with_torch: bool) -> None:
+    """Écrit le tableau et sa légende dans benchmarks/results/train_speed.md."""
+    import platform
+    from datetime import date
+
+    import tensorflow as tf
+
+    versions = f"Python {platform.python_version()}, TensorFlow {tf.__version__}"
+    if with_torch:
+        import torch
+
+        versions += f", torch {torch.__version__}"
+    header = [
+        f"# Vitesse d'entraînement (`python benchmarks/train_speed.py --epochs {epochs} "
+        f"--repeat {repeat}`)",
+        "",
+        f"Mesuré le {date.today().isoformat()} sur {machine()}, {versions}.",
+        f"Médiane de {repeat} mesure(s) par ligne (graines 42 à {41 + repeat}), lignes "
+        "alternées ; la première époque (mise en route) est à part.",
+        "",
+    ]
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    print(f"\nécrit : {RESULTS}")
 
 if __name__ == "__main__":
     main()

@@ -193,7 +193,8 @@ def prepare(images: np.ndarray) -> np.ndarray:
             f"prepare attend au moins une image, de forme (n, 28, 28), "
             f"reçu la forme {images.shape}."
         )
-    x = images.astype("float32") / 255.0
+    x = images.astype("float32")
+    x /= 255.0  # sur place : mêmes valeurs que astype(...) / 255., sans copie temporaire
     return x.reshape((len(x), np.prod(x.shape[1:])))
 
 

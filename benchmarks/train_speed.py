@@ -42,7 +42,10 @@ from run_notebooks import machine  # noqa: E402 — même description de la mach
 # Nom de la ligne → ce qu'elle mesure (la légende du tableau).
 LEGEND = {
     "tutoriel": "le code du tutoriel, tel quel : `fit` sur tableaux NumPy",
-    "notebooks": "`ae_utils.models.train_autoencoder` : NumPy, steps_per_execution=50",
+    "notebooks": "`ae_utils.models.train_autoencoder` : lots de `autoencoder_batches` (une "
+                 "seule copie des images, dans une variable TensorFlow), steps_per_execution=50",
+    "numpy+spe50": "l'ancien chemin des notebooks : `fit` sur tableaux NumPy, "
+                   "steps_per_execution=50",
     "notebooks+bf16": "le même en précision mixte bfloat16",
     "pytorch": "boucle PyTorch simple sur CPU",
     "numpy+spe235": "(b) NumPy, steps_per_execution=235 (toute l'époque en un appel)",
@@ -230,6 +233,11 @@ def fit_tf_data(epochs: int, steps_per_execution: int, val_batch_size: int = BAT
     return timer.times, model.predict(x_test, verbose=0), x_test
 
 
+def run_numpy_spe50(epochs: int) -> tuple[list[float], object, object]:
+    """L'ancien chemin des notebooks : NumPy, steps_per_execution=50 (avant autoencoder_batches)."""
+    return fit_numpy(epochs, 50)
+
+
 def run_numpy_whole_epoch(epochs: int) -> tuple[list[float], object, object]:
     """(b) Tableaux NumPy, mais toute l'époque en un appel (steps_per_execution=235)."""
     return fit_numpy(epochs, WHOLE_EPOCH)
@@ -290,7 +298,8 @@ def child(row: str, epochs: int, seed: int) -> None:
         torch.manual_seed(seed)
     runner = {"tutoriel": run_tutorial, "notebooks": run_notebooks,
               "notebooks+bf16": run_notebooks_bf16, "pytorch": run_pytorch,
-              "numpy+spe235": run_numpy_whole_epoch, "tf.data": run_tf_data,
+              "numpy+spe50": run_numpy_spe50, "numpy+spe235": run_numpy_whole_epoch,
+              "tf.data": run_tf_data,
               "tf.data+spe235": run_tf_data_whole_epoch,
               "tf.data-index+spe235": run_tf_data_by_index,
               "tf.data+spe235+inter1": run_tf_data_inter1,

@@ -136,49 +136,6 @@ def compile_autoencoder(model: models.Model) -> models.Model:
 
 
 @french_options
-def autoencoder_batches(
-    inputs: np.ndarray,
-    targets: np.ndarray | None = None,
-    batch_size: int = 256,
-    shuffle: bool = True,
-) -> tf.data.Dataset:
-    """Les lots (entrée, cible) pour `model.fit`, avec une seule copie des images (notebook 04).
-
-    Remplace `fit(x, x, batch_size=256, shuffle=True)` : passer deux fois le même tableau NumPy
-    fait copier les images deux fois par Keras (entrée et cible). Ici, les images sont copiées
-    une fois dans une variable TensorFlow ; à chaque époque, les numéros d'images sont mélangés
-    (si `shuffle`), groupés par `batch_size`, et chaque lot est lu dans la variable.
-    `targets` (même forme que `inputs`) sert quand la cible diffère de l'entrée (débruitage,
-    notebook 07) ; par défaut, la cible est l'entrée.
-    """
-    check_prepared(inputs, "inputs")
-    if targets is not None:
-        check_prepared(targets, "targets")
-        if targets.shape != inputs.shape:
-            raise ValueError(
-                f"targets doit avoir la forme de inputs {inputs.shape}, reçu : {targets.shape}."
-            )
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(
-            f"batch_size doit être un entier strictement positif, reçu : {batch_size!r}."
-        )
-    if not isinstance(shuffle, bool):
-        raise TypeError(f"shuffle doit valoir True ou False, reçu : {shuffle!r}.")
-    x = tf.Variable(inputs.astype("float32", copy=False), trainable=False)
-    y = x if targets is None else tf.Variable(targets.astype("float32", copy=False),
-                                              trainable=False)
-    order = tf.data.Dataset.range(len(inputs))
-    if shuffle:
-        order = order.shuffle(len(inputs))  # un nouvel ordre à chaque époque
-
-    def read_batch(numbers):
-        batch = tf.gather(x, numbers)
-        return batch, (batch if targets is None else tf.gather(y, numbers))
-
-    return order.batch(batch_size).map(read_batch).prefetch(tf.data.AUTOTUNE)
-
-
-@french_options
 def save_model(model: models.Model, path: str | Path) -> Path:
     """Sauvegarde au format .keras sans jamais laisser de fichier à moitié écrit (notebook 05).
 
@@ -213,9 +170,10 @@ def train_autoencoder(
 ) -> tuple[models.Model, keras.callbacks.History]:
     """Construit, compile et entraîne l'autoencodeur comme le notebook 05.
 
-    `fit` sur les lots de `autoencoder_batches(x_train)` (l'entrée est la cible, lots mélangés
-    à chaque époque) et `x_val` comme validation. Renvoie le modèle et l'historique. Les
-    données doivent être préparées (`ae_utils.data.prepare`).
+    `fit(images, images)` avec lots mélangés et `x_val` comme validation, où `images` est
+    `x_train` converti une fois en tenseur TensorFlow : Keras copie chaque tableau NumPy qu'il
+    reçoit, `fit(x_train, x_train)` en ferait deux copies. Renvoie le modèle et l'historique.
+    Les données doivent être préparées (`ae_utils.data.prepare`).
     """
     for name, x in (("x_train", x_train), ("x_val", x_val)):
         check_prepared(x, name)
@@ -223,9 +181,9 @@ def train_autoencoder(
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} doit être un entier strictement positif, reçu : {value!r}.")
     model = compile_autoencoder(build_autoencoder(code_size, hidden))
-    history = model.fit(autoencoder_batches(x_train, batch_size=batch_size), epochs=epochs,
-                        shuffle=False, validation_data=(x_val, x_val), callbacks=callbacks,
-                        verbose=verbose)
+    images = tf.convert_to_tensor(x_train)  # une copie, qui sert d'entrée et de cible (notebook 04)
+    history = model.fit(images, images, epochs=epochs, batch_size=batch_size, shuffle=True,
+                        validation_data=(x_val, x_val), callbacks=callbacks, verbose=verbose)
     return model, history
 
 

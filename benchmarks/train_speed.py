@@ -42,12 +42,15 @@ from run_notebooks import machine  # noqa: E402 — même description de la mach
 # Nom de la ligne → ce qu'elle mesure (la légende du tableau).
 LEGEND = {
     "tutoriel": "le code du tutoriel, tel quel : `fit` sur tableaux NumPy",
-    "notebooks": "`ae_utils.models.train_autoencoder` : lots de `autoencoder_batches` (une "
-                 "seule copie des images, dans une variable TensorFlow), steps_per_execution=50",
-    "numpy+spe50": "l'ancien chemin des notebooks : `fit` sur tableaux NumPy, "
-                   "steps_per_execution=50",
+    "notebooks": "`ae_utils.models.train_autoencoder` : `fit(images, images)` sur un seul "
+                 "tenseur TensorFlow (une copie des images au lieu de deux), "
+                 "steps_per_execution=50",
+    "numpy+spe50": "l'ancien chemin des notebooks : `fit(x_train, x_train)` sur tableaux "
+                   "NumPy (deux copies), steps_per_execution=50",
     "notebooks+bf16": "le même en précision mixte bfloat16",
     "pytorch": "boucle PyTorch simple sur CPU",
+    "plancher": "les seuls produits matriciels d'une époque (avant, arrière, validation), "
+                "dans TensorFlow : aucun entraînement de ce modèle ne descend en dessous",
     "numpy+spe235": "(b) NumPy, steps_per_execution=235 (toute l'époque en un appel)",
     "tf.data": "(a) pipeline tf.data construit une fois, steps_per_execution=50",
     "tf.data+spe235": "(a) + (b) pipeline tf.data, steps_per_execution=235",
@@ -159,6 +162,50 @@ def run_pytorch(epochs: int) -> tuple[list[float], object, object]:
     return times, prediction, x_test_np
 
 
+def run_floor(epochs: int) -> tuple[list[float], None, None]:
+    """Le plancher : les seuls produits matriciels d'une époque, dans TensorFlow.
+
+    Pour chaque lot de 256 images : les 6 produits de la passe avant et les 11 de la passe
+    arrière (gradient des poids de chaque couche, gradient de l'entrée de chaque couche sauf
+    la première), sans activation, perte, optimiseur ni métrique ; puis la passe avant sur
+    les 10 000 images de test. Aucun entraînement ne peut aller plus vite avec ces calculs :
+    c'est la limite de ce que l'on peut gagner sur le reste.
+    """
+    import tensorflow as tf
+
+    x_train, x_test = load_data()
+    sizes = [784, 128, 64, 32, 64, 128, 784]
+    weights = [tf.random.normal((n_in, n_out), stddev=0.05)
+               for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
+    train, test = tf.constant(x_train), tf.constant(x_test)
+
+    @tf.function
+    def epoch(train, test):
+        total = tf.constant(0.0)
+        for start in tf.range(0, 60000, BATCH_SIZE):
+            activations = [train[start:start + BATCH_SIZE]]
+            for w in weights:  # passe avant
+                activations.append(activations[-1] @ w)
+            grad = activations[-1]
+            for i in reversed(range(len(weights))):  # passe arrière
+                total += tf.reduce_sum(tf.matmul(activations[i], grad, transpose_a=True)[0])
+                if i > 0:
+                    grad = tf.matmul(grad, weights[i], transpose_b=True)
+        for start in tf.range(0, 10000, BATCH_SIZE):  # validation : passe avant seule
+            h = test[start:start + BATCH_SIZE]
+            for w in weights:
+                h = h @ w
+            total += h[0, 0]
+        return total
+
+    times = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        epoch(train, test).numpy()
+        times.append(time.perf_counter() - start)
+    return times, None, None
+
+
 # --- Candidats pour le chemin des notebooks (issue 6) ---------------------------------------
 # Même modèle (build_autoencoder), même compilation que compile_autoencoder (Adam 0,001,
 # MSE, métriques MAE et PSNR) ; seuls changent l'alimentation en données, steps_per_execution
@@ -234,7 +281,7 @@ def fit_tf_data(epochs: int, steps_per_execution: int, val_batch_size: int = BAT
 
 
 def run_numpy_spe50(epochs: int) -> tuple[list[float], object, object]:
-    """L'ancien chemin des notebooks : NumPy, steps_per_execution=50 (avant autoencoder_batches)."""
+    """L'ancien chemin des notebooks : `fit(x_train, x_train)` sur NumPy, steps_per_execution=50."""
     return fit_numpy(epochs, 50)
 
 
@@ -298,6 +345,7 @@ def child(row: str, epochs: int, seed: int) -> None:
         torch.manual_seed(seed)
     runner = {"tutoriel": run_tutorial, "notebooks": run_notebooks,
               "notebooks+bf16": run_notebooks_bf16, "pytorch": run_pytorch,
+              "plancher": run_floor,
               "numpy+spe50": run_numpy_spe50, "numpy+spe235": run_numpy_whole_epoch,
               "tf.data": run_tf_data,
               "tf.data+spe235": run_tf_data_whole_epoch,
@@ -308,7 +356,7 @@ def child(row: str, epochs: int, seed: int) -> None:
               "tf.data+spe235-métriques": run_tf_data_no_metrics}[row]
     times, prediction, x_test = runner(epochs)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    mse = float(np.mean((x_test - prediction) ** 2))
+    mse = None if prediction is None else float(np.mean((x_test - prediction) ** 2))
     print(json.dumps({"row": row, "times": times, "test_mse": mse, "peak_mib": peak_mib}))
 
 
@@ -337,6 +385,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="mesures par ligne (médiane)")
     parser.add_argument("--rows", default=",".join(ROWS), help="lignes à mesurer, séparées "
                         f"par des virgules, parmi : {','.join(ROWS)} (par défaut : toutes)")
+    parser.add_argument("--output", type=Path, help="avec --rows : fichier .md où écrire le "
+                        f"tableau (sans --rows, il va dans {RESULTS.name})")
     parser.add_argument("--child", choices=ROWS, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=42, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -345,6 +395,8 @@ def main() -> None:
                      f"reçu : {args.epochs}")
     if args.repeat < 1:
         parser.error(f"--repeat doit valoir au moins 1, reçu : {args.repeat}")
+    if args.output is not None and args.output.suffix != ".md":
+        parser.error(f"--output attend un fichier .md, reçu : {args.output}")
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
     unknown = [r for r in rows if r not in ROWS]
     if unknown or "tutoriel" not in rows:
@@ -371,7 +423,8 @@ def main() -> None:
         return {
             "first": statistics.median(run["times"][0] for run in runs),
             "epoch": statistics.median(steady),
-            "mse": statistics.median(run["test_mse"] for run in runs),
+            "mse": (None if runs[0]["test_mse"] is None
+                    else statistics.median(run["test_mse"] for run in runs)),
             "peak": max(run["peak_mib"] for run in runs),
         }
 
@@ -383,23 +436,30 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row, t in table.items():
+        mse, mse_ratio = (("—", "—") if t["mse"] is None  # le plancher n'entraîne rien
+                          else (f"{t['mse']:.4f}", f"{t['mse'] / ref['mse']:.3f}"))
         lines.append(f"| {row} | {t['first']:.2f} | {t['epoch']:.2f} | {60000 / t['epoch']:,.0f} "
-                     f"| {t['mse']:.4f} | {t['peak']:.0f} | ×{ref['epoch'] / t['epoch']:.2f} "
-                     f"| {t['mse'] / ref['mse']:.3f} | {t['peak'] / ref['peak']:.2f} |"
+                     f"| {mse} | {t['peak']:.0f} | ×{ref['epoch'] / t['epoch']:.2f} "
+                     f"| {mse_ratio} | {t['peak'] / ref['peak']:.2f} |"
                      .replace(",", " "))
     legend = ["", "Lignes :", ""] + [f"- « {row} » : {LEGEND[row]}." for row in table]
     print(f"Machine : {machine()} ; "
           f"{args.epochs} époques, lots de {BATCH_SIZE}, {args.repeat} mesure(s) par ligne\n")
     print("\n".join(lines + legend))
-    if args.rows != ",".join(ROWS):
-        print("\n(--rows : tableau affiché seulement ; toutes les lignes écrivent "
-              f"{RESULTS.relative_to(RESULTS.parents[2])}.)")
+    if args.rows != ",".join(ROWS) and args.output is None:
+        print("\n(--rows : tableau affiché seulement, sauf avec --output ; toutes les lignes "
+              f"écrivent {RESULTS.relative_to(RESULTS.parents[2])}.)")
         return
-    write_results(lines + legend, args.epochs, args.repeat, "pytorch" in table)
+    command = f"--epochs {args.epochs} --repeat {args.repeat}"
+    if args.rows != ",".join(ROWS):
+        command += f" --rows {','.join(rows)} --output {args.output}"
+    write_results(lines + legend, command, args.repeat, "pytorch" in table,
+                  args.output or RESULTS)
 
 
-def write_results(lines: list[str], epochs: int, repeat: int, with_torch: bool) -> None:
-    """Écrit le tableau et sa légende dans benchmarks/results/train_speed.md."""
+def write_results(lines: list[str], command: str, repeat: int, with_torch: bool,
+                  path: Path) -> None:
+    """Écrit le tableau et sa légende (par défaut dans benchmarks/results/train_speed.md)."""
     import platform
     from datetime import date
 
@@ -411,17 +471,16 @@ def write_results(lines: list[str], epochs: int, repeat: int, with_torch: bool) 
 
         versions += f", torch {torch.__version__}"
     header = [
-        f"# Vitesse d'entraînement (`python benchmarks/train_speed.py --epochs {epochs} "
-        f"--repeat {repeat}`)",
+        f"# Vitesse d'entraînement (`python benchmarks/train_speed.py {command}`)",
         "",
         f"Mesuré le {date.today().isoformat()} sur {machine()}, {versions}.",
         f"Médiane de {repeat} mesure(s) par ligne (graines 42 à {41 + repeat}), lignes "
         "alternées ; la première époque (mise en route) est à part.",
         "",
     ]
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
-    print(f"\nécrit : {RESULTS}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    print(f"\nécrit : {path}")
 
 if __name__ == "__main__":
     main()

@@ -10,7 +10,6 @@ from ae_utils.config import set_seed
 from ae_utils.data import check_prepared, prepare
 from ae_utils.metrics import psnr
 from ae_utils.models import (
-    autoencoder_batches,
     build_autoencoder,
     build_decoder,
     build_dnn_autoencoder,
@@ -210,73 +209,17 @@ def test_save_model_rejects_bad_input_in_french(tmp_path, model, path, error, me
 # --- Entraînement -------------------------------------------------------------------------
 
 
-def numbers_of(batch: np.ndarray) -> list[int]:
-    """Les « images » de ces tests portent leur numéro dans le premier pixel (numéro / 1000)."""
-    return [round(value * 1000) for value in batch[:, 0]]
-
-
-def numbered(n: int) -> np.ndarray:
-    x = RNG.random((n, 784), dtype=np.float32)
-    x[:, 0] = np.arange(n) / 1000
-    return x
-
-
-def test_autoencoder_batches_serve_each_image_once_per_epoch_as_input_and_target():
-    x = numbered(70)
-    batches = autoencoder_batches(x, batch_size=32)
-    orders = []
-    for _ in range(2):  # deux époques
-        seen = []
-        sizes = []
-        for inputs, targets in batches.as_numpy_iterator():
-            np.testing.assert_array_equal(inputs, targets)  # la cible est l'entrée
-            np.testing.assert_array_equal(inputs, x[numbers_of(inputs)])  # images intactes
-            seen += numbers_of(inputs)
-            sizes.append(len(inputs))
-        assert sizes == [32, 32, 6]
-        assert sorted(seen) == list(range(70))  # chaque image une fois, aucune perdue
-        orders.append(seen)
-    assert orders[0] != list(range(70)) and orders[0] != orders[1]  # mélangé, à chaque époque
-
-
-def test_autoencoder_batches_without_shuffle_keep_the_order():
-    x = numbered(10)
-    seen = [n for inputs, _ in autoencoder_batches(x, batch_size=4, shuffle=False)
-            for n in numbers_of(inputs.numpy())]
-    assert seen == list(range(10))
-
-
-def test_autoencoder_batches_pair_each_input_with_its_own_target():
-    x = numbered(50)
-    targets = 1.0 - x
-    for inputs, wanted in autoencoder_batches(x, targets, batch_size=16).as_numpy_iterator():
-        np.testing.assert_array_equal(wanted, targets[numbers_of(inputs)])
-
-
-def test_autoencoder_batches_follow_the_seed():
-    x = numbered(40)
-    orders = []
-    for _ in range(2):
-        set_seed(7)
-        orders.append([n for inputs, _ in autoencoder_batches(x, batch_size=8)
-                       for n in numbers_of(inputs.numpy())])
-    assert orders[0] == orders[1]
-
-
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"batch_size": 0}, ValueError, "batch_size doit être un entier strictement positif, reçu : 0"),
-    ({"batch_size": True}, ValueError, "batch_size doit être un entier strictement positif"),
-    ({"shuffle": "oui"}, TypeError, "shuffle doit valoir True ou False, reçu : 'oui'"),
-    ({"inputs": np.zeros((4, 28, 28), np.float32)}, ValueError, "inputs doit être .* prepare"),
-    ({"targets": np.zeros((3, 784), np.float32)}, ValueError,
-     r"targets doit avoir la forme de inputs \(4, 784\), reçu : \(3, 784\)"),
-    ({"targets": np.full((4, 784), 255.0, np.float32)}, ValueError, "targets doit être"),
-])
-def test_autoencoder_batches_reject_bad_input_in_french(kwargs, error, message):
-    args = {"inputs": np.zeros((4, 784), np.float32)}
-    args.update(kwargs)
-    with pytest.raises(error, match=message):
-        autoencoder_batches(**args)
+def test_train_autoencoder_computes_exactly_like_fit_on_numpy_arrays():
+    """Le tenseur partagé par l'entrée et la cible ne change aucun calcul : mêmes poids."""
+    x = prepare(digits(96))
+    set_seed(5)
+    model, _ = train_autoencoder(x, x[:32], epochs=2, batch_size=16, code_size=4, hidden=(16,))
+    set_seed(5)
+    reference = compile_autoencoder(build_autoencoder(4, (16,)))
+    reference.fit(x, x, epochs=2, batch_size=16, shuffle=True, validation_data=(x[:32], x[:32]),
+                  verbose=0)
+    for a, b in zip(model.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_train_autoencoder_learns_something():

@@ -171,9 +171,9 @@ def train_autoencoder(
     """Construit, compile et entraîne l'autoencodeur comme le notebook 05.
 
     `fit(images, images)` avec lots mélangés et `x_val` comme validation, où `images` est
-    `x_train` converti une fois en tenseur TensorFlow : Keras copie chaque tableau NumPy qu'il
-    reçoit, `fit(x_train, x_train)` en ferait deux copies. Renvoie le modèle et l'historique.
-    Les données doivent être préparées (`ae_utils.data.prepare`).
+    `x_train` copié une fois dans un tenseur TensorFlow (`tf.identity`) : Keras copie chaque
+    tableau NumPy qu'il reçoit, `fit(x_train, x_train)` en ferait deux copies. Renvoie le
+    modèle et l'historique. Les données doivent être préparées (`ae_utils.data.prepare`).
     """
     for name, x in (("x_train", x_train), ("x_val", x_val)):
         check_prepared(x, name)
@@ -181,7 +181,7 @@ def train_autoencoder(
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} doit être un entier strictement positif, reçu : {value!r}.")
     model = compile_autoencoder(build_autoencoder(code_size, hidden))
-    images = tf.convert_to_tensor(x_train)  # une copie, qui sert d'entrée et de cible (notebook 04)
+    images = tf.identity(x_train)  # une copie, qui sert d'entrée et de cible (notebook 04)
     history = model.fit(images, images, epochs=epochs, batch_size=batch_size, shuffle=True,
                         validation_data=(x_val, x_val), callbacks=callbacks, verbose=verbose)
     return model, history

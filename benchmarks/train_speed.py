@@ -188,14 +188,14 @@ def run_floor(epochs: int) -> tuple[list[float], None, None]:
                 activations.append(activations[-1] @ w)
             grad = activations[-1]
             for i in reversed(range(len(weights))):  # passe arrière
-                total += tf.reduce_sum(tf.matmul(activations[i], grad, transpose_a=True)[0])
+                total += tf.reduce_sum(tf.matmul(activations[i], grad, transpose_a=True))
                 if i > 0:
                     grad = tf.matmul(grad, weights[i], transpose_b=True)
         for start in tf.range(0, 10000, BATCH_SIZE):  # validation : passe avant seule
             h = test[start:start + BATCH_SIZE]
             for w in weights:
                 h = h @ w
-            total += h[0, 0]
+            total += tf.reduce_sum(h)  # toute la sortie : aucun produit ne peut être élagué
         return total
 
     times = []

@@ -275,3 +275,19 @@ def test_readme_compression_results_are_those_printed_by_notebook_09():
     duration = re.search(r"Entraînement : \d+ époques en ([\d.]+) min", text)
     assert duration and float(duration[1]) <= 15, "09 : entraînement du modèle profond > 15 min"
     assert f"{duration[1].replace('.', ',')} min" in readme
+
+
+def test_readme_speed_table_is_the_benchmark_output():
+    """Le tableau de vitesse du README recopie benchmarks/results/train_speed_main.md."""
+    results = (ROOT / "benchmarks" / "results" / "train_speed_main.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\S+) \| [\d.]+ \| ([\d.]+) \| ([\d ]+) \| [\d.—]+ \| (\d+) "
+                      r"\| ×([\d.]+) \| ([\d.—]+) \|", results, re.M)
+    assert {row[0] for row in rows} >= {"tutoriel", "notebooks", "pytorch", "plancher"}
+    for name, epoch, images, peak, speed, mse in rows:
+        peak = f"{int(peak):,}".replace(",", " ")
+        cells = (f"| {epoch.replace('.', ',')} | {images} | ×{speed.replace('.', ',')} "
+                 f"| {mse.replace('.', ',')} | {peak} |")
+        line = re.search(rf"^\| `{re.escape(name)}` : .*$", readme, re.M)
+        assert line, f"ligne « {name} » absente du tableau de vitesse du README"
+        assert line[0].endswith(cells), f"README, ligne « {name} » : {line[0]} ≠ {cells}"

@@ -222,6 +222,39 @@ def test_train_autoencoder_computes_exactly_like_fit_on_numpy_arrays():
         np.testing.assert_array_equal(a, b)
 
 
+def test_a_reset_model_trains_exactly_like_a_new_one():
+    """Notebook 08, protocole B : poids initiaux et optimiseur restaurés = modèle neuf, au bit près.
+
+    Trois jeux successifs ; le second entraînement du modèle réutilisé doit repartir de zéro
+    (sans les moments d'Adam ni le compteur de pas du premier), sinon les poids diffèrent.
+    """
+    import tensorflow as tf
+
+    images = prepare(digits(192))
+    datasets = [tf.identity(images[i * 64:(i + 1) * 64]) for i in range(3)]
+
+    def new_model():
+        return compile_autoencoder(build_autoencoder(4, (16,)))
+
+    set_seed(3)
+    reused = new_model()
+    reused.optimizer.build(reused.trainable_variables)
+    weights = reused.get_weights()
+    optimizer_values = [variable.numpy() for variable in reused.optimizer.variables]
+    for data in datasets:
+        keras.backend.clear_session()
+        set_seed(3)
+        fresh = new_model()
+        fresh.fit(data, data, epochs=2, batch_size=16, shuffle=True, verbose=0)
+        set_seed(3)
+        reused.set_weights(weights)
+        for variable, value in zip(reused.optimizer.variables, optimizer_values, strict=True):
+            variable.assign(value)
+        reused.fit(data, data, epochs=2, batch_size=16, shuffle=True, verbose=0)
+        for a, b in zip(fresh.get_weights(), reused.get_weights(), strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
 def test_train_autoencoder_learns_something():
     x = prepare(digits(256))
     set_seed(0)

@@ -20,7 +20,9 @@ from ae_utils.metrics import psnr  # importer ae_utils.models déclare aussi psn
 
 INPUT_SIZE = 784
 CODE_ACTIVATIONS = ("relu", None)  # code du tutoriel (ReLU) ou code linéaire
-STEPS_PER_EXECUTION = 50  # lots enchaînés par appel à l'entraînement (notebook 05)
+# Lots enchaînés par appel à l'entraînement (notebook 05) : 60 000 images en lots de 256 font
+# 235 pas par époque, et 235 = 5 × 47, donc le compteur de Keras s'arrête juste à 235/235.
+STEPS_PER_EXECUTION = 47
 
 
 def build_dnn_autoencoder():
@@ -118,20 +120,48 @@ def build_autoencoder(
     return models.Model(inputs, decoder(encoder(inputs)), name="autoencodeur")
 
 
+def _is_positive_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 @french_options
-def compile_autoencoder(model: models.Model) -> models.Model:
+def steps_per_execution(n_images: int, batch_size: int = 256, at_most: int = 50) -> int:
+    """Nombre de lots par appel qui divise exactement le nombre de pas d'une époque (notebook 05).
+
+    Keras avance le compteur de sa barre de progression de `steps_per_execution` pas à la fois :
+    si ce nombre ne divise pas le nombre de pas, la barre finit au-delà de 100 % (250/235).
+    Renvoie le plus grand diviseur du nombre de pas qui ne dépasse pas `at_most` (47 pour
+    235 pas), ou l'époque entière en un seul appel si ce diviseur est inférieur à 10 (211 pas,
+    un nombre premier : 211). Les calculs sont les mêmes quel que soit ce nombre.
+    """
+    for name, value in (("n_images", n_images), ("batch_size", batch_size), ("at_most", at_most)):
+        if not _is_positive_int(value):
+            raise ValueError(f"{name} doit être un entier strictement positif, reçu : {value!r}.")
+    steps = -(-n_images // batch_size)  # division arrondie au-dessus : le dernier lot incomplet
+    divisor = max(d for d in range(1, min(steps, at_most) + 1) if steps % d == 0)
+    return divisor if divisor >= min(10, steps) else steps
+
+
+@french_options
+def compile_autoencoder(
+    model: models.Model, steps_per_execution: int = STEPS_PER_EXECUTION
+) -> models.Model:
     """Compile comme les notebooks 04 et 05 : Adam, perte MSE, métriques MAE et PSNR.
 
-    `steps_per_execution=STEPS_PER_EXECUTION` : Keras enchaîne ce nombre de lots par appel
-    au lieu d'un seul, ce qui réduit le coût fixe de chaque pas sans changer les calculs
-    (mesuré dans benchmarks/train_speed.py).
+    `steps_per_execution` : Keras enchaîne ce nombre de lots par appel au lieu d'un seul, ce
+    qui réduit le coût fixe de chaque pas sans changer les calculs (mesuré dans
+    benchmarks/train_speed.py). La valeur par défaut, 47, divise les 235 pas d'une époque sur
+    les 60 000 images d'entraînement (voir `steps_per_execution()` pour d'autres tailles).
     """
     if not isinstance(model, models.Model):
         raise TypeError(
             f"compile_autoencoder attend un modèle Keras, reçu : {type(model).__name__}."
         )
+    if not _is_positive_int(steps_per_execution):
+        raise ValueError("steps_per_execution doit être un entier strictement positif, "
+                         f"reçu : {steps_per_execution!r}.")
     model.compile(optimizer="adam", loss="mse", metrics=["mae", psnr],
-                  steps_per_execution=STEPS_PER_EXECUTION)
+                  steps_per_execution=steps_per_execution)
     return model
 
 
@@ -172,7 +202,9 @@ def train_autoencoder(
 
     `fit(images, images)` avec lots mélangés et `x_val` comme validation, où `images` est
     `x_train` copié une fois dans un tenseur TensorFlow (`tf.identity`) : Keras copie chaque
-    tableau NumPy qu'il reçoit, `fit(x_train, x_train)` en ferait deux copies. Renvoie le
+    tableau NumPy qu'il reçoit, `fit(x_train, x_train)` en ferait deux copies. Le nombre de
+    lots par appel divise le nombre de pas (`steps_per_execution()`) : la barre de progression
+    s'arrête juste à 100 %, quelle que soit la taille des données. Renvoie le
     modèle et l'historique. Les données doivent être préparées (`ae_utils.data.prepare`).
     """
     for name, x in (("x_train", x_train), ("x_val", x_val)):
@@ -180,7 +212,8 @@ def train_autoencoder(
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} doit être un entier strictement positif, reçu : {value!r}.")
-    model = compile_autoencoder(build_autoencoder(code_size, hidden))
+    model = compile_autoencoder(build_autoencoder(code_size, hidden),
+                                steps_per_execution(len(x_train), batch_size))
     images = tf.identity(x_train)  # une copie, qui sert d'entrée et de cible (notebook 04)
     history = model.fit(images, images, epochs=epochs, batch_size=batch_size, shuffle=True,
                         validation_data=(x_val, x_val), callbacks=callbacks, verbose=verbose)
@@ -197,13 +230,16 @@ def load_or_train_autoencoder(
 ) -> models.Model:
     """Recharge le modèle du notebook 05, ou l'entraîne et le sauvegarde s'il manque (notebook 06).
 
-    Affiche lequel des deux a eu lieu. L'entraînement est celui de `train_autoencoder`.
+    Affiche lequel des deux a eu lieu. L'entraînement est celui de `train_autoencoder`. Le
+    modèle renvoyé est rechargé sans sa compilation (`compile=False`) : il sert à prédire, et
+    sa barre de progression compte juste (le réglage `steps_per_execution` de l'entraînement
+    n'est pas repris).
     """
     path = Path(path)
     if path.exists():
         print("Modèle chargé : celui entraîné et sauvegardé par le notebook 05.")
-        return keras.models.load_model(path)
-    print(f"Aucun modèle sauvegardé : entraînement ici, comme au notebook 05 ({epochs} époques).")
-    model, _ = train_autoencoder(x_train, x_val, epochs=epochs, verbose=verbose)
-    save_model(model, path)
-    return model
+    else:
+        print(f"Aucun modèle sauvegardé : entraînement ici, comme au notebook 05 ({epochs} époques).")
+        model, _ = train_autoencoder(x_train, x_val, epochs=epochs, verbose=verbose)
+        save_model(model, path)
+    return keras.models.load_model(path, compile=False)

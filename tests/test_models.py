@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -17,6 +19,7 @@ from ae_utils.models import (
     compile_autoencoder,
     load_or_train_autoencoder,
     save_model,
+    steps_per_execution,
     train_autoencoder,
 )
 
@@ -339,3 +342,67 @@ def test_load_or_train_rejects_bad_input_in_french(tmp_path):
         load_or_train_autoencoder(tmp_path / "a.keras", np.zeros((4, 28, 28), np.float32),
                                   np.zeros((4, 784), np.float32))
     assert not (tmp_path / "a.keras").exists()
+
+
+# --- La barre de progression compte juste (verbose=1, comme dans JupyterLab) -------------------
+
+COUNTER = re.compile(r"(\d+)/(\d+)")
+
+
+def counters(text: str) -> list[tuple[int, int]]:
+    """Les compteurs « pas/total » qu'ont affichés les barres de progression de Keras."""
+    return [(int(done), int(total)) for done, total in COUNTER.findall(text)]
+
+
+def assert_counts_right(text: str, steps: int) -> None:
+    seen = counters(text)
+    assert seen, f"aucune barre de progression affichée : {text[-300:]!r}"
+    assert all(total == steps for _, total in seen), seen
+    assert max(done for done, _ in seen) == steps, f"le compteur dépasse {steps} : {seen}"
+
+
+@pytest.mark.parametrize(("n_images", "batch_size", "expected"), [
+    (60_000, 256, 47),  # notebooks 05, 06, 07, 10 : 235 pas = 5 × 47
+    (54_000, 256, 211),  # notebook 08 (validation de 6 000 images) : 211 pas, un nombre premier
+    (10_000, 256, 40),
+    (10_000, 32, 313),  # predict par défaut : 313 pas, premier
+    (5_923, 128, 47),  # un chiffre du notebook 08 : 47 pas
+    (100, 256, 1),
+])
+def test_steps_per_execution_divides_the_steps_of_an_epoch(n_images, batch_size, expected):
+    chosen = steps_per_execution(n_images, batch_size)
+    steps = -(-n_images // batch_size)
+    assert chosen == expected and steps % chosen == 0
+    assert chosen <= 50 or chosen == steps
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "256"])
+def test_steps_per_execution_rejects_bad_sizes_in_french(bad):
+    with pytest.raises(ValueError, match="batch_size doit être un entier strictement positif"):
+        steps_per_execution(1000, bad)
+
+
+@pytest.mark.parametrize("n_images", [60_000, 54_000])
+def test_fit_progress_bar_never_passes_the_number_of_steps(n_images, capsys):
+    """Les tailles des notebooks (60 000 images, 54 000 au notebook 08), lots de 256."""
+    x = RNG.random((n_images, 784), dtype=np.float32)
+    set_seed(0)
+    train_autoencoder(x, x[:512], epochs=1, verbose=1)
+    assert_counts_right(capsys.readouterr().out, -(-n_images // 256))
+
+
+def test_the_notebooks_compilation_counts_right_on_the_training_set(capsys):
+    """Notebook 05 : compile_autoencoder (47 lots par appel) puis fit sur les 60 000 images."""
+    x = RNG.random((60_000, 784), dtype=np.float32)
+    model = compile_autoencoder(build_autoencoder())
+    model.fit(x, x, epochs=1, batch_size=256, verbose=1)
+    assert_counts_right(capsys.readouterr().out, 235)
+
+
+def test_a_reloaded_model_predicts_with_a_right_counter(tmp_path, capsys):
+    """Notebook 06 : `predict(x_test)` du tutoriel, lots de 32 par défaut, sur 10 000 images."""
+    x = prepare(digits(64))
+    model = load_or_train_autoencoder(tmp_path / "a.keras", x, x[:16], epochs=1)
+    capsys.readouterr()
+    model.predict(RNG.random((10_000, 784), dtype=np.float32), verbose=1)
+    assert_counts_right(capsys.readouterr().out, 313)

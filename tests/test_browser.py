@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -37,8 +36,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-quic"]
 TOKEN = "test-navigateur"
-# Le menu « Run » de JupyterLab en français (le pack de langue l'écrit « Executer »).
-RUN_MENU = re.compile(r"^Ex[eé]cuter$")
+# Le menu « Run » de JupyterLab en français (jupyterlab-language-pack-fr-fr 4.5.post3).
+RUN_MENU = "Exécution"
 NEWS_QUESTION = "nouvelles officielles de Jupyter"  # la fenêtre qui couvrait la leçon
 
 pytestmark = pytest.mark.skipif(
@@ -135,7 +134,7 @@ def run_all_cells(page, port: int, playwright_api, timeout_ms: int = 180_000) ->
     # neuf, il met plusieurs secondes à démarrer, et « Run All Cells » serait sans effet.
     wait_for_idle_kernel(port)
     for _ in range(3):  # le menu peut être encore inactif : on vérifie que l'exécution part
-        page.get_by_role("menuitem", name=RUN_MENU).click()
+        page.get_by_role("menuitem", name=RUN_MENU, exact=True).click()
         page.get_by_role("menuitem", name="Exécuter toutes les cellules", exact=True).click()
         try:
             page.wait_for_function(
@@ -198,7 +197,7 @@ def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
         browser.close()
     elapsed = time.monotonic() - started
 
-    assert {"Fichier", "Édition", "Affichage", "Noyau"} <= set(menus), (
+    assert {"Fichier", "Édition", "Affichage", RUN_MENU, "Noyau"} <= set(menus), (
         f"JupyterLab devrait être en français, menus : {menus}")
     assert news == 0, "la fenêtre des nouvelles de Jupyter couvre le notebook"
     assert prompts and all(p.strip().strip(":").strip("[]").isdigit() for p in prompts), prompts
@@ -236,7 +235,15 @@ def test_latent_explorer_sliders_work_in_a_real_browser(jupyterlab, tmp_path):
                 const last = images[images.length - 1];
                 return last && last.src !== before;
             }""", arg=before, timeout=30_000, polling=250)
-        after = image.get_attribute("src")
+        # Chaque pas de curseur redessine l'image : on attend la dernière (stable 2 s), pour
+        # que la capture montre l'image du code affiché par les curseurs.
+        after, stable_since = image.get_attribute("src"), time.monotonic()
+        deadline = stable_since + 60
+        while time.monotonic() - stable_since < 2 and time.monotonic() < deadline:
+            time.sleep(0.25)
+            current = image.get_attribute("src")
+            if current != after:
+                after, stable_since = current, time.monotonic()
         n_sliders = sliders.count()
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         explorer.screenshot(path=str(ARTEFACTS / "navigateur_10_explorateur.png"))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -29,12 +30,20 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # aussi quand un test charge ce fichier
+from normalize_notebooks import normalize  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "notebooks.md"
 README = ROOT / "README.md"
 BENCHMARKS_README = ROOT / "benchmarks" / "README.md"
 MEASURES_TABLE = re.compile(r"(<!-- mesures : [^\n]*-->\n).*?(\n<!-- /mesures -->)", re.S)
 NOTEBOOKS_TABLE = re.compile(r"(<!-- notebooks : [^\n]*-->\n)(.*?)(\n<!-- /notebooks -->)", re.S)
+# Les modèles et figures d'un `make run` : un dossier vidé au début de chaque lancement, pour
+# qu'aucune sortie publiée ne vienne d'un modèle gardé d'un lancement précédent. Dans un même
+# lancement, 06, 07 et 10 reprennent le modèle que 05 vient d'entraîner ; un notebook lancé
+# seul (make run NB=…) entraîne lui-même ce dont il a besoin.
+RUN_ARTEFACTS = ROOT / "artefacts" / "make-run"
 DURATION_LINE = re.compile(r"^\*\*Durée estimée\*\*.*$", re.MULTILINE)
 
 # Exécuté dans un processus à part pour que getrusage ne voie que ce notebook et son noyau.
@@ -99,7 +108,8 @@ def run(path: Path) -> tuple[float, float]:
     """Exécute un notebook ; renvoie (secondes, mémoire maximale en Mio)."""
     start = time.perf_counter()
     # Mode complet, une ligne par époque ; journal C++ de TensorFlow sans ses informations.
-    env = {**os.environ, "AE_FAST": "0", "AE_VERBOSE": "2", "TF_CPP_MIN_LOG_LEVEL": "1"}
+    env = {**os.environ, "AE_FAST": "0", "AE_VERBOSE": "2", "TF_CPP_MIN_LOG_LEVEL": "1",
+           "AE_ARTEFACTS": str(RUN_ARTEFACTS)}
     out = subprocess.run([sys.executable, "-c", WRAPPER, str(path)], capture_output=True,
                          text=True, env=env)
     if out.returncode != 0:
@@ -112,6 +122,7 @@ def run(path: Path) -> tuple[float, float]:
 def write_duration(path: Path, seconds: float, peak_mib: float, where: str) -> None:
     nb = nbformat.read(path, as_version=4)
     strip_startup_log(nb)
+    normalize(nb)  # ni horodatages d'exécution ni version de Python de la machine
     nbsp = "\u00a0"  # espace insécable avant : et ; (typographie française)
     line = (f"**Durée estimée**{nbsp}: {minutes(seconds)} d'exécution complète (mesurée par "
             f"`make run` sur {where}{nbsp}; mémoire maximale {peak_mib:.0f} Mio).")
@@ -127,6 +138,8 @@ def main(paths: list[str]) -> None:
     if not paths:
         raise SystemExit("Indiquez les notebooks à exécuter, par exemple notebooks/*.ipynb.")
     where = machine()
+    shutil.rmtree(RUN_ARTEFACTS, ignore_errors=True)
+    RUN_ARTEFACTS.mkdir(parents=True)
     rows = {}
     if RESULTS.exists():  # on garde les mesures des notebooks qui ne sont pas relancés
         for line in RESULTS.read_text(encoding="utf-8").splitlines():

@@ -137,9 +137,16 @@ def prose(nb: dict) -> str:
     return re.sub(r"<[^>]+>", "", text)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def readme_prose(path: Path) -> str:
+    """Le texte d'un README, comme `prose` le tire d'un notebook."""
+    return prose({"cells": [{"cell_type": "markdown",
+                             "source": path.read_text(encoding="utf-8")}]})
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, ROOT / "README.md", ROOT / "benchmarks" /
+                                  "README.md"], ids=lambda p: str(p.relative_to(ROOT)))
 def test_french_typography_in_markdown(path):
-    text = prose(load(path))
+    text = prose(load(path)) if path.suffix == ".ipynb" else readme_prose(path)
     bad = re.findall(r".{0,30}(?: [:;?!]|[«] | [»]).{0,10}", text)
     assert not bad, f"espace ordinaire avant : ; ? ! ou dans « » (il faut U+00A0) : {bad[:5]}"
     missing = re.findall(r".{0,30}\w[;?!](?:\s|$)", text)
@@ -221,6 +228,69 @@ def test_the_log_filter_removes_only_startup_information():
     first, second = nb.cells[0].outputs, nb.cells[1].outputs
     assert [o.name for o in first] == ["stdout"]  # stderr vidée : supprimée ; stdout intact
     assert second[0].text == real  # avertissements et erreurs gardés
+
+
+def test_make_run_starts_from_an_empty_artefacts_folder(tmp_path, monkeypatch):
+    """Aucune sortie publiée ne vient d'un modèle gardé d'un `make run` précédent."""
+    pytest.importorskip("nbformat")
+    spec = importlib.util.spec_from_file_location("run_notebooks",
+                                                  ROOT / "scripts" / "run_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    folder = tmp_path / "make-run"
+    (folder / "complet").mkdir(parents=True)
+    (folder / "complet" / "autoencodeur_05.keras").write_text("modèle d'un lancement précédent")
+    monkeypatch.setattr(module, "RUN_ARTEFACTS", folder)
+    seen = []
+
+    class Finished:
+        returncode, stderr, stdout = 0, "", "123456\n"
+
+    def fake_run(command, capture_output, text, env):
+        seen.append((env["AE_ARTEFACTS"], sorted(p.name for p in folder.rglob("*"))))
+        return Finished()
+
+    monkeypatch.setattr(module, "machine", lambda: "machine de test")
+    monkeypatch.setattr(module.subprocess, "run", fake_run)
+    monkeypatch.setattr(module, "write_duration", lambda *args: None)
+    monkeypatch.setattr(module, "write_results", lambda rows: None)
+    module.main([str(NOTEBOOKS[0]), str(NOTEBOOKS[1])])
+    assert seen == [(str(folder), []), (str(folder), [])], seen
+
+
+def normalize_module():
+    spec = importlib.util.spec_from_file_location("normalize_notebooks",
+                                                  ROOT / "scripts" / "normalize_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_published_notebooks_are_normalized(path):
+    """Ni horodatage d'exécution ni version de Python de la machine dans un notebook publié."""
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(path, as_version=4)
+    assert not normalize_module().normalize(nb), (
+        f"{path.name} : lancez « python scripts/normalize_notebooks.py {path.name} » "
+        "(make run le fait)")
+
+
+def test_the_normalizer_removes_execution_fields_and_nothing_else():
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.metadata["execution"] = {"iopub.status.busy": "2026-12-03T13:07:20.352630Z"}
+    code.metadata["tags"] = ["parameters"]
+    nb.metadata.setdefault("language_info", {})["version"] = "3.11.7"
+    before_outputs = json.dumps([c.get("outputs") for c in nb.cells])
+    module = normalize_module()
+    assert module.normalize(nb) is True
+    assert "execution" not in code.metadata and code.metadata["tags"] == ["parameters"]
+    assert "version" not in nb.metadata["language_info"]
+    assert nb.metadata["language_info"]["name"] == "python"
+    assert json.dumps([c.get("outputs") for c in nb.cells]) == before_outputs
+    assert module.normalize(nb) is False  # une seconde fois : plus rien à faire
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -325,7 +395,8 @@ def test_readme_stays_short_for_learners():
 def test_benchmarks_speed_table_is_the_benchmark_output():
     """Le tableau de vitesse de benchmarks/README.md recopie results/train_speed_main.md."""
     results = (ROOT / "benchmarks" / "results" / "train_speed_main.md").read_text(encoding="utf-8")
-    readme = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    # Espaces insécables (typographie française) lues comme des espaces.
+    readme = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8").replace("\u00a0", " ")
     rows = re.findall(r"^\| (\S+) \| [\d.]+ \| ([\d.]+) \| ([\d ]+) \| [\d.—]+ \| (\d+) "
                       r"\| ×([\d.]+) \| ([\d.—]+) \|", results, re.M)
     assert {row[0] for row in rows} >= {"tutoriel", "notebooks", "pytorch", "plancher"}

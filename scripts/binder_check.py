@@ -8,6 +8,9 @@ documentation et son code, jupyterhub/repo2docker) :
    environnement virtuel neuf avec cet interpréteur ;
 2. `binder/requirements.txt`, **seul**, est installé avec pip dans l'environnement qui porte
    à la fois le serveur JupyterLab et le noyau (pour Python 3, repo2docker n'en fait qu'un) ;
+   son « -c ../constraints.txt » fait copier tout le dépôt avant (repo2docker ne met à part
+   que les requirements sans renvoi local). On vérifie qu'il n'installe que le jeu des
+   apprenants (aucun outil de test) et chaque version de constraints.txt ;
 3. `binder/postBuild` est exécuté depuis la racine du dépôt, comme `./binder/postBuild` ;
 4. `binder/start` enveloppe chaque démarrage.
 
@@ -138,6 +141,21 @@ def main() -> None:
     print("2/5 pip install -r binder/requirements.txt (seul)", flush=True)
     run([str(bin_dir / "pip"), "install", "--disable-pip-version-check", "-q", "-r",
          str(BINDER / "requirements.txt")], env)
+    # Le jeu des apprenants seul, aux versions de constraints.txt (pip et les outils
+    # d'installation du venv mis à part).
+    frozen = run([str(bin_dir / "pip"), "freeze", "--all", "--disable-pip-version-check"],
+                 env).stdout.split()
+    wanted = {line.lower().replace("_", "-") for line in
+              (ROOT / "constraints.txt").read_text(encoding="utf-8").split() if "==" in line}
+    installed = {line.lower().replace("_", "-") for line in frozen if "==" in line}
+    loose = sorted(p for p in installed - wanted
+                   if p.split("==")[0] not in ("pip", "setuptools", "wheel"))
+    if loose:
+        fail(f"versions hors de constraints.txt dans l'environnement Binder : {loose}")
+    tools = sorted(p.split("==")[0] for p in installed
+                   if p.split("==")[0] in ("pytest", "ruff", "nbval", "playwright"))
+    if tools:
+        fail(f"outils de développeur installés sur Binder : {tools}")
     print("3/5 ./binder/postBuild depuis la racine du dépôt", flush=True)
     run(["bash", "-c", "./binder/postBuild"], env)
     # binder/start enveloppe chaque commande, comme l'ENTRYPOINT de repo2docker.

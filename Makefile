@@ -11,6 +11,8 @@
 #                      y exécute les notebooks 01, 02 et 10 en mode rapide.
 # make colab-check   : exécute la cellule d'installation Colab dans un environnement neuf qui
 #                      imite Colab (TensorFlow et Keras préinstallés, rien de la série).
+# make results       : réécrit les tableaux de résultats des README depuis leurs sources
+#                      (sorties des notebooks, benchmarks/results/notebooks.md).
 # make constraints   : réécrit constraints.txt (toutes les versions installées dans .venv).
 # make clean         : efface ce que les exécutions génèrent (artefacts/, caches) ; .venv reste.
 
@@ -24,7 +26,7 @@ NB ?= notebooks/*.ipynb
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 
 .PHONY: install install-dev test check lint lab run headers binder-check colab-check \
-	constraints clean
+	constraints clean results
 
 install: $(STAMP)
 
@@ -72,6 +74,9 @@ lab: install
 
 run: install-dev
 	AE_FAST=0 $(BIN)/python scripts/run_notebooks.py $(NB)
+
+results: install-dev
+	$(BIN)/python scripts/results.py
 
 headers: install-dev
 	$(BIN)/python scripts/headers.py

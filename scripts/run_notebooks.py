@@ -31,14 +31,11 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # aussi quand un test charge ce fichier
+import results  # noqa: E402 — les tableaux des README
 from normalize_notebooks import normalize  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "notebooks.md"
-README = ROOT / "README.md"
-BENCHMARKS_README = ROOT / "benchmarks" / "README.md"
-MEASURES_TABLE = re.compile(r"(<!-- mesures : [^\n]*-->\n).*?(\n<!-- /mesures -->)", re.S)
-NOTEBOOKS_TABLE = re.compile(r"(<!-- notebooks : [^\n]*-->\n)(.*?)(\n<!-- /notebooks -->)", re.S)
 # Les modèles et figures d'un `make run` : un dossier vidé au début de chaque lancement, pour
 # qu'aucune sortie publiée ne vienne d'un modèle gardé d'un lancement précédent. Dans un même
 # lancement, 06, 07 et 10 reprennent le modèle que 05 vient d'entraîner ; un notebook lancé
@@ -158,6 +155,7 @@ def main(paths: list[str]) -> None:
 
 
 def write_results(rows: dict[str, str]) -> None:
+    """Écrit benchmarks/results/notebooks.md, puis les tableaux des README qui le recopient."""
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         "# Exécution complète des notebooks (`make run`)\n\n"
@@ -165,31 +163,7 @@ def write_results(rows: dict[str, str]) -> None:
         + "\n".join(rows[k] for k in sorted(rows)) + "\n",
         encoding="utf-8",
     )
-    measured = {}  # « 05 » : (durée, mémoire)
-    for name, row in rows.items():
-        cells = [c.strip() for c in row.split("|")[1:-1]]
-        measured[name[:2]] = (cells[1], int(cells[2]))
-    # Le tableau durée et mémoire de benchmarks/README.md.
-    lines = ["| Notebook | Durée | Mémoire max. (Mio) |", "|---|---|---|"]
-    for number in sorted(measured):
-        duration, peak = measured[number]
-        lines.append(f"| {number} | {duration} | {peak:,} |".replace(",", "\u00a0"))
-    text = BENCHMARKS_README.read_text(encoding="utf-8")
-    BENCHMARKS_README.write_text(
-        MEASURES_TABLE.sub(lambda m: m[1] + "\n".join(lines) + m[2], text), encoding="utf-8")
-    # La colonne « Durée » du tableau des notebooks du README.
-    readme = README.read_text(encoding="utf-8")
-
-    def with_durations(block: re.Match) -> str:
-        out = []
-        for line in block[2].split("\n"):
-            number = re.match(r"\| (\d\d) \|", line)
-            if number and number[1] in measured:
-                line = line[:line.rstrip(" |").rfind("|") + 1] + f" {measured[number[1]][0]} |"
-            out.append(line)
-        return block[1] + "\n".join(out) + block[3]
-
-    README.write_text(NOTEBOOKS_TABLE.sub(with_durations, readme), encoding="utf-8")
+    results.update()
 
 
 if __name__ == "__main__":

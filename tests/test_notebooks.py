@@ -332,58 +332,35 @@ def test_notebook_05_trains_like_ae_utils():
     assert f"EPOCHS = 3 if FAST else {defaults['epochs'].default}" in source
 
 
-def french(number: str) -> str:
-    """« 0.0076 » tel qu'imprimé par un notebook → « 0,0076 » comme dans le README."""
-    return number.replace(".", ",")
+def results_module():
+    spec = importlib.util.spec_from_file_location("results", ROOT / "scripts" / "results.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def key_result_row(readme: str, notebook: str) -> str:
-    section = readme[readme.index("## Résultats clés"):]
-    section = section[:section.find("\n## ", 1)]
-    row = re.search(rf"^\| {re.escape(notebook)} \|.*$", section, re.M)
-    assert row, f"ligne « {notebook} » absente du tableau des résultats clés du README"
-    return row[0]
+def test_readme_tables_are_generated_from_their_sources():
+    """Résultats clés, durées et mémoire : les README recopient les sorties et les mesures."""
+    assert results_module().update(check=True) == [], "lancez « python scripts/results.py »"
 
 
-def test_readme_key_results_are_those_printed_by_the_notebooks():
-    """Le tableau « Résultats clés » recopie les sorties publiées des notebooks."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    expected = {  # ligne du README : (notebook, expressions dont le 1er groupe est la valeur)
-        "05–06": ("06_visualisation.ipynb", [r"autoencodeur du tutoriel\s+([\d.]+)",
-                                             r"image moyenne\s+([\d.]+)"]),
-        "07": ("07_debruitage.ipynb", [r"débruiteur élargi, bruit neuf\s+([\d.]+)\n",
-                                       r"entrée bruitée \(facteur 0,5\)\s+([\d.]+)\n",
-                                       r"débruiteur, architecture du tutoriel\s+([\d.]+)\n"]),
-        "08": ("08_detection_anomalies.ipynb", [
-            r"autoencodeur ajusté, relatif(?:\s+[\d.]+){10}\s+([\d.]+)",
-            r"Deep SVDD \(publié\)(?:\s+[\d.]+){10}\s+([\d.]+)",
-            r"ACP, 16 composantes, relatif(?:\s+[\d.]+){10}\s+([\d.]+)"]),
-        "09": ("09_compression_acp.ipynb", [
-            r"autoencodeur profond, entraîné ici\s+[\d.]+\s+([\d.]+)",
-            r"autoencodeur profond, entraîné ici\s+([\d.]+)",
-            r"ACP à 30 composantes\s+[\d.]+\s+([\d.]+)"]),
-    }
-    for row_name, (notebook, patterns) in expected.items():
-        text = printed(ROOT / "notebooks" / notebook)
-        cells = [c.strip() for c in key_result_row(readme, row_name).split("|")[1:-1]]
-        values = []
-        for pattern in patterns:
-            found = re.search(pattern, text)
-            assert found, f"{notebook} : « {pattern} » introuvable dans les sorties publiées"
-            values.append(french(found[1]))
-        assert cells[2].startswith(values[0]), f"README, {row_name} : {cells[2]} ≠ {values[0]}"
-        for value in values[1:]:
-            assert value in cells[3], f"README, {row_name} : {value} absent de « {cells[3]} »"
-
-
-def test_readme_notebook_durations_are_those_measured_by_make_run():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    results = (ROOT / "benchmarks" / "results" / "notebooks.md").read_text(encoding="utf-8")
-    measured = dict(re.findall(r"^\| (\d\d)_\S+ \| ([^|]+?) \|", results, re.M))
-    for path in NOTEBOOKS:
-        row = re.search(rf"^\| {path.name[:2]} \| \[.*\| ([^|]+?) \|$", readme, re.M)
-        assert row, f"README : ligne du notebook {path.name[:2]} introuvable"
-        assert row[1] == measured[path.name[:2]], (path.name, row[1], measured[path.name[:2]])
+def test_the_results_check_catches_a_number_edited_by_hand(tmp_path, monkeypatch):
+    module = results_module()
+    for name in ("README", "BENCHMARKS_README"):
+        copy = tmp_path / f"{name}.md"
+        copy.write_text(getattr(module, name).read_text(encoding="utf-8"), encoding="utf-8")
+        monkeypatch.setattr(module, name, copy)
+    readme = tmp_path / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| 05–06 |"))
+    readme.write_text(text.replace(row, row.replace("0,0076", "0,0070")), encoding="utf-8")
+    assert module.update(check=True) == [str(readme)]
+    module.update()  # réécrit la copie depuis la source
+    assert row in readme.read_text(encoding="utf-8")
+    monkeypatch.setattr(module, "KEY_RESULTS", [(*module.KEY_RESULTS[0][:3],
+                                                 ("motif absent ([\\d.]+)", ""), [])])
+    with pytest.raises(module.SourceError, match="introuvable dans les sorties publiées"):
+        module.update(check=True)
 
 
 def test_readme_stays_short_for_learners():

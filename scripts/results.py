@@ -1,0 +1,177 @@
+"""Les tableaux de résultats des README, écrits depuis leur seule source (`make results`).
+
+Un résultat n'est écrit qu'une fois, là où il est mesuré ; les README le recopient par ce
+script, jamais à la main :
+
+- « Résultats clés » du README : depuis les sorties publiées des notebooks (`make run`) ;
+- colonne « Durée » du tableau des notebooks du README, et tableau durée et mémoire de
+  benchmarks/README.md : depuis benchmarks/results/notebooks.md (écrit par `make run`).
+
+Chaque tableau est entre deux balises de commentaire (`<!-- résultats : … -->` …
+`<!-- /résultats -->`) ; le texte autour reste à la main. `make run` appelle `update()` ;
+`make test` vérifie (`update(check=True)`, tests/test_notebooks.py) que les README sont à jour.
+
+    python scripts/results.py          # réécrit les tableaux
+    python scripts/results.py --check  # échoue si un tableau diffère de sa source
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+BENCHMARKS_README = ROOT / "benchmarks" / "README.md"
+NOTEBOOK_RESULTS = ROOT / "benchmarks" / "results" / "notebooks.md"
+NBSP = "\u00a0"
+
+# Les résultats clés : (ligne, mesure, notebook, (motif, unité) de la valeur, comparaisons).
+# Chaque motif est cherché dans le texte affiché par le notebook ; son 1er groupe est la
+# valeur, telle qu'imprimée (point décimal), écrite ici en français (virgule décimale).
+NUMBER = r"([\d.]+)"
+KEY_RESULTS = [
+    ("05–06", "MSE de reconstruction, modèle du tutoriel", "06_visualisation.ipynb",
+     (rf"autoencodeur du tutoriel\s+{NUMBER}", ""),
+     [("image moyenne", rf"image moyenne\s+{NUMBER}", "")]),
+    ("07", "PSNR moyen après débruitage (bruit gaussien, facteur 0,5), débruiteur élargi, "
+           "bruit neuf à chaque époque", "07_debruitage.ipynb",
+     (rf"débruiteur élargi, bruit neuf\s+{NUMBER}\n", "dB"),
+     [("entrée bruitée", rf"entrée bruitée \(facteur 0,5\)\s+{NUMBER}\n", "dB"),
+      ("débruiteur à l'architecture du tutoriel",
+       rf"débruiteur, architecture du tutoriel\s+{NUMBER}\n", "dB")]),
+    ("08", "AUROC moyenne, un autoencodeur ajusté par chiffre, score relatif (les 9 autres "
+           "chiffres sont les anomalies)", "08_detection_anomalies.ipynb",
+     (rf"autoencodeur ajusté, relatif(?:\s+[\d.]+){{10}}\s+{NUMBER}", "%"),
+     [("Deep SVDD (publié)", rf"Deep SVDD \(publié\)(?:\s+[\d.]+){{10}}\s+{NUMBER}", "%"),
+      ("ACP", rf"ACP, 16 composantes, relatif(?:\s+[\d.]+){{10}}\s+{NUMBER}", "%")]),
+    ("09", "Erreur de reconstruction (somme sur les 784 pixels), autoencodeur profond "
+           "784-1000-500-250-30", "09_compression_acp.ipynb",
+     (rf"autoencodeur profond, entraîné ici\s+[\d.]+\s+{NUMBER}", ""),
+     [("Hinton et Salakhutdinov (2006)", rf"autoencodeur profond, entraîné ici\s+{NUMBER}", ""),
+      ("ACP à 30 composantes", rf"ACP à 30 composantes\s+[\d.]+\s+{NUMBER}", "")]),
+]
+
+
+class SourceError(ValueError):
+    """Une source ne contient pas ce qu'un tableau recopie."""
+
+
+def french(number: str, unit: str = "") -> str:
+    """« 97.84 » (imprimé par un notebook) et « % » → « 97,84 % » (espace insécable)."""
+    return number.replace(".", ",") + (NBSP + unit if unit else "")
+
+
+def printed(notebook: str) -> str:
+    """Tout le texte affiché par les cellules de code d'un notebook publié."""
+    nb = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))
+    return "".join("".join(output.get("text", "")) for cell in nb["cells"]
+                   if cell["cell_type"] == "code" for output in cell["outputs"])
+
+
+def find(notebook: str, text: str, pattern: str) -> str:
+    found = re.search(pattern, text)
+    if not found:
+        raise SourceError(f"{notebook} : « {pattern} » introuvable dans les sorties publiées ; "
+                          "relancez make run ou corrigez le motif dans scripts/results.py")
+    return found[1]
+
+
+def key_results_table() -> str:
+    lines = ["| Notebook | Mesure | Ici | Pour comparer |", "|---|---|---|---|"]
+    for row, measure, notebook, (pattern, unit), comparisons in KEY_RESULTS:
+        text = printed(notebook)
+        value = french(find(notebook, text, pattern), unit)
+        others = f"{NBSP}; ".join(f"{label}{NBSP}: {french(find(notebook, text, p), u)}"
+                                  for label, p, u in comparisons)
+        lines.append(f"| {row} | {measure} | {value} | {others} |")
+    return "\n".join(lines)
+
+
+def measured_notebooks() -> dict[str, tuple[str, int]]:
+    """{« 05 » : (durée, mémoire en Mio)} depuis benchmarks/results/notebooks.md."""
+    measured = {}
+    for line in NOTEBOOK_RESULTS.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if len(cells) == 4 and cells[0].endswith(".ipynb"):
+            measured[cells[0][:2]] = (cells[1], int(cells[2]))
+    expected = sorted(p.name[:2] for p in (ROOT / "notebooks").glob("*.ipynb"))
+    if sorted(measured) != expected:
+        raise SourceError(f"{NOTEBOOK_RESULTS.name} : notebooks mesurés {sorted(measured)}, "
+                          f"attendus {expected} ; lancez make run")
+    return measured
+
+
+def memory_table(measured: dict[str, tuple[str, int]]) -> str:
+    lines = ["| Notebook | Durée | Mémoire max. (Mio) |", "|---|---|---|"]
+    for number, (duration, peak) in sorted(measured.items()):
+        lines.append(f"| {number} | {duration} | {peak:,} |".replace(",", NBSP))
+    return "\n".join(lines)
+
+
+def with_durations(table: str, measured: dict[str, tuple[str, int]]) -> str:
+    """Le tableau des notebooks du README, sa dernière colonne (« Durée ») réécrite."""
+    out = []
+    for line in table.split("\n"):
+        number = re.match(r"\| (\d\d) \|", line)
+        if number:
+            if number[1] not in measured:
+                raise SourceError(f"README : le notebook {number[1]} n'a pas de durée mesurée")
+            line = line[:line.rstrip(" |").rfind("|") + 1] + f" {measured[number[1]][0]} |"
+        out.append(line)
+    return "\n".join(out)
+
+
+def block(name: str) -> re.Pattern:
+    return re.compile(rf"(<!-- {name} : [^\n]*-->\n)(.*?)(\n<!-- /{name} -->)", re.S)
+
+
+def replace_block(text: str, name: str, make, path: Path) -> str:
+    pattern = block(name)
+    if len(pattern.findall(text)) != 1:
+        raise SourceError(f"{path.name} : il faut une et une seule paire de balises "
+                          f"« <!-- {name} : … --> » et « <!-- /{name} --> »")
+    return pattern.sub(lambda m: m[1] + make(m[2]) + m[3], text)
+
+
+def update(check: bool = False) -> list[str]:
+    """Réécrit les tableaux (ou, avec check, les compare) ; renvoie les fichiers à mettre à jour."""
+    measured = measured_notebooks()
+    changes = {
+        README: [("résultats", lambda _: key_results_table()),
+                 ("notebooks", lambda table: with_durations(table, measured))],
+        BENCHMARKS_README: [("mesures", lambda _: memory_table(measured))],
+    }
+    stale = []
+    for path, blocks in changes.items():
+        text = path.read_text(encoding="utf-8")
+        new = text
+        for name, make in blocks:
+            new = replace_block(new, name, make, path)
+        if new != text:
+            stale.append(str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path))
+            if not check:
+                path.write_text(new, encoding="utf-8")
+    return stale
+
+
+def main(args: list[str]) -> int:
+    check = args == ["--check"]
+    if args and not check:
+        raise SystemExit(f"Usage : python scripts/results.py [--check] ; reçu : {args}")
+    try:
+        stale = update(check=check)
+    except SourceError as error:
+        raise SystemExit(f"Erreur : {error}") from None
+    if check and stale:
+        print("Tableaux à régénérer (make results) : " + ", ".join(stale))
+        return 1
+    print(("À jour : " if check or not stale else "Réécrits : ")
+          + (", ".join(stale) or "README.md, benchmarks/README.md"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -5,6 +5,7 @@ que .ci/run lance après `make test`.
 """
 
 import re
+import sys
 from pathlib import Path
 
 from packaging.markers import Marker
@@ -131,3 +132,31 @@ def test_constraints_pin_every_installed_dependency_of_the_series():
                 todo.append(canonical(requirement.name))
     assert len(seen) > 100, f"seulement {len(seen)} paquets parcourus"
     assert not missing, f"constraints.txt à régénérer (make constraints) : {missing[:5]}"
+
+
+def test_ae_utils_declares_every_library_it_imports():
+    """pyproject.toml : chaque bibliothèque importée par ae_utils est une dépendance déclarée,
+    au moins à la version épinglée par requirements.txt (et rien d'autre n'est déclaré)."""
+    import ast
+    import tomllib
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    imported = set()
+    for path in (ROOT / "ae_utils").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "ae_utils"}
+    providers = metadata.packages_distributions()
+    needed = {canonical(d) for m in third_party for d in providers.get(m, [m])}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = [Requirement(line) for line in project["dependencies"]]
+    here = {canonical(r.name): r for r in declared if r.marker is None or r.marker.evaluate()}
+    assert set(here) == needed, f"importés : {sorted(needed)}, déclarés : {sorted(here)}"
+    root = {canonical(n): v for n, v in pins(ROOT / "requirements.txt", BINDER_MACHINE).items()}
+    for name, requirement in here.items():
+        assert requirement.specifier.contains(root[name]), (name, requirement, root[name])

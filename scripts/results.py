@@ -5,7 +5,9 @@ script, jamais à la main :
 
 - « Résultats clés » du README : depuis les sorties publiées des notebooks (`make run`) ;
 - colonne « Durée » du tableau des notebooks du README, et tableau durée et mémoire de
-  benchmarks/README.md : depuis benchmarks/results/notebooks.md (écrit par `make run`).
+  benchmarks/README.md : depuis benchmarks/results/notebooks.md (écrit par `make run`) ;
+- tableaux de vitesse de benchmarks/README.md : depuis les fichiers de
+  `benchmarks/train_speed.py` (benchmarks/results/train_speed_*.md).
 
 Chaque tableau est entre deux balises de commentaire (`<!-- résultats : … -->` …
 `<!-- /résultats -->`) ; le texte autour reste à la main. `make run` appelle `update()` ;
@@ -124,6 +126,75 @@ def with_durations(table: str, measured: dict[str, tuple[str, int]]) -> str:
     return "\n".join(out)
 
 
+# Les tableaux de vitesse de benchmarks/README.md, depuis les fichiers de
+# benchmarks/train_speed.py : (fichier, ligne du banc, libellé dans le README).
+SPEED_MAIN = ("train_speed_main.md", [
+    ("tutoriel", "`tutoriel` : le code du tutoriel, `fit(x_train, x_train)` sur NumPy"),
+    ("notebooks", "`notebooks` : `fit(images, images)`, un seul tenseur, "
+                  "`steps_per_execution=50`"),
+    ("numpy+spe50", "`numpy+spe50` : `fit(x_train, x_train)` et `steps_per_execution=50`"),
+    ("notebooks+bf16", "`notebooks+bf16` : le même, en précision mixte bfloat16"),
+    ("tf.data-index+spe235", "`tf.data-index+spe235` : pipeline `tf.data`, une époque par appel"),
+    ("pytorch", "`pytorch` : boucle PyTorch (torch 2.13.0, CPU)"),
+    ("plancher", "`plancher` : les seuls produits matriciels"),
+])
+SPEED_SPE47 = (("train_speed_spe47.md", "train_speed_spe47_bis.md"), [
+    ("tutoriel", "`tutoriel`"),
+    ("notebooks", "`notebooks` (un seul tenseur, 47)"),
+    ("numpy+spe50", "`numpy+spe50` (l'ancienne valeur)"),
+    ("numpy+spe47", "`numpy+spe47` (la nouvelle)"),
+])
+
+
+def speed_rows(name: str) -> dict[str, list[str]]:
+    """{ligne : cellules} d'un fichier de benchmarks/train_speed.py."""
+    path = ROOT / "benchmarks" / "results" / name
+    rows = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if len(cells) == 9 and cells[0] != "ligne" and not cells[0].startswith("-"):
+            rows[cells[0]] = cells
+    if not rows:
+        raise SourceError(f"{name} : aucune ligne de mesure")
+    return rows
+
+
+def speed_main_table() -> str:
+    name, labels = SPEED_MAIN
+    rows = speed_rows(name)
+    lines = ["| Ligne | s / époque | images / s | vitesse / tutoriel | MSE de test / tutoriel "
+             "| mémoire max. (Mio) |", "|---|---|---|---|---|---|"]
+    for row, label in labels:
+        if row not in rows:
+            raise SourceError(f"{name} : ligne « {row} » absente")
+        _, _, epoch, images, _, peak, speed, mse, _ = rows[row]
+        images = images.replace(" ", NBSP)
+        peak = f"{int(peak):,}".replace(",", NBSP)
+        label = label.replace("` : ", f"`{NBSP}: ")  # espace insécable avant le deux-points
+        lines.append(f"| {label} | {french(epoch)} | {images} | {french(speed)} | "
+                     f"{french(mse)} | {peak} |")
+    return "\n".join(lines)
+
+
+def speed_spe47_table() -> str:
+    names, labels = SPEED_SPE47
+    runs = [speed_rows(name) for name in names]
+    lines = ["| Ligne | 1er lancement (médiane de 3) | 2e lancement (médiane de 5) |",
+             "|---|---|---|"]
+    for row, label in labels:
+        cells = []
+        for run in runs:
+            if row not in run:
+                cells.append("—")
+                continue
+            speed = french(run[row][6])
+            if row == "tutoriel":
+                speed += f" ({french(run[row][2])} s / époque)"
+            cells.append(speed)
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def block(name: str) -> re.Pattern:
     return re.compile(rf"(<!-- {name} : [^\n]*-->\n)(.*?)(\n<!-- /{name} -->)", re.S)
 
@@ -142,7 +213,9 @@ def update(check: bool = False) -> list[str]:
     changes = {
         README: [("résultats", lambda _: key_results_table()),
                  ("notebooks", lambda table: with_durations(table, measured))],
-        BENCHMARKS_README: [("mesures", lambda _: memory_table(measured))],
+        BENCHMARKS_README: [("mesures", lambda _: memory_table(measured)),
+                            ("vitesse", lambda _: speed_main_table()),
+                            ("vitesse-spe47", lambda _: speed_spe47_table())],
     }
     stale = []
     for path, blocks in changes.items():

@@ -391,18 +391,3 @@ def test_readme_stays_short_for_learners():
     assert len(lines) <= 170, f"README de {len(lines)} lignes (170 au plus)"
 
 
-def test_benchmarks_speed_table_is_the_benchmark_output():
-    """Le tableau de vitesse de benchmarks/README.md recopie results/train_speed_main.md."""
-    results = (ROOT / "benchmarks" / "results" / "train_speed_main.md").read_text(encoding="utf-8")
-    # Espaces insécables (typographie française) lues comme des espaces.
-    readme = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8").replace("\u00a0", " ")
-    rows = re.findall(r"^\| (\S+) \| [\d.]+ \| ([\d.]+) \| ([\d ]+) \| [\d.—]+ \| (\d+) "
-                      r"\| ×([\d.]+) \| ([\d.—]+) \|", results, re.M)
-    assert {row[0] for row in rows} >= {"tutoriel", "notebooks", "pytorch", "plancher"}
-    for name, epoch, images, peak, speed, mse in rows:
-        peak = f"{int(peak):,}".replace(",", " ")
-        cells = (f"| {epoch.replace('.', ',')} | {images} | ×{speed.replace('.', ',')} "
-                 f"| {mse.replace('.', ',')} | {peak} |")
-        line = re.search(rf"^\| `{re.escape(name)}` : .*$", readme, re.M)
-        assert line, f"ligne « {name} » absente du tableau de vitesse de benchmarks/README.md"
-        assert line[0].endswith(cells), f"benchmarks/README.md, « {name} » : {line[0]} ≠ {cells}"

@@ -221,6 +221,26 @@ def train_autoencoder(
 
 
 @french_options
+def starting_state(model: models.Model) -> tuple[list, list]:
+    """Poids initiaux du modèle et variables de son optimiseur (notebook 08, protocole B).
+
+    Le modèle doit être compilé ; l'optimiseur est construit (moments d'Adam à zéro).
+    """
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("starting_state attend un modèle compilé (compile_autoencoder), "
+                         f"reçu un modèle sans optimiseur : {model.name!r}.")
+    model.optimizer.build(model.trainable_variables)
+    return model.get_weights(), [variable.numpy() for variable in model.optimizer.variables]
+
+
+def reset(model: models.Model, state: tuple[list, list]) -> None:
+    """Remet le modèle dans l'état relevé par `starting_state` : comme neuf (notebook 08)."""
+    weights, optimizer_values = state
+    model.set_weights(weights)
+    for variable, value in zip(model.optimizer.variables, optimizer_values, strict=True):
+        variable.assign(value)
+
+
 def load_or_train_autoencoder(
     path: str | Path,
     x_train: np.ndarray,

@@ -47,7 +47,7 @@ def child(mode: str, rounds: int, epochs: int) -> None:
 
     from ae_utils.config import SEED, set_seed
     from ae_utils.data import load_mnist, prepare
-    from ae_utils.models import build_autoencoder, compile_autoencoder
+    from ae_utils.models import build_autoencoder, compile_autoencoder, reset, starting_state
 
     (x_train, y_train), (x_test, _) = load_mnist()
     x_train, x_test = prepare(x_train), prepare(x_test)
@@ -58,9 +58,7 @@ def child(mode: str, rounds: int, epochs: int) -> None:
     if mode == "remis à zéro":  # les deux fonctions du notebook 08
         set_seed(SEED)
         model = new_model()
-        model.optimizer.build(model.trainable_variables)
-        weights = model.get_weights()
-        optimizer_values = [variable.numpy() for variable in model.optimizer.variables]
+        state = starting_state(model)
     rows = []
     for round_ in range(rounds):
         digit = round_ % 10
@@ -71,9 +69,7 @@ def child(mode: str, rounds: int, epochs: int) -> None:
             model = new_model()
         else:
             set_seed(SEED)
-            model.set_weights(weights)
-            for variable, value in zip(model.optimizer.variables, optimizer_values, strict=True):
-                variable.assign(value)
+            reset(model, state)
         images = tf.identity(x_digit)
         model.fit(images, images, epochs=epochs, batch_size=64, shuffle=True, verbose=0)
         model.predict(x_test, batch_size=1024, verbose=0)

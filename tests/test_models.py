@@ -18,7 +18,9 @@ from ae_utils.models import (
     build_encoder,
     compile_autoencoder,
     load_or_train_autoencoder,
+    reset,
     save_model,
+    starting_state,
     steps_per_execution,
     train_autoencoder,
 )
@@ -226,7 +228,8 @@ def test_train_autoencoder_computes_exactly_like_fit_on_numpy_arrays():
 
 
 def test_a_reset_model_trains_exactly_like_a_new_one():
-    """Notebook 08, protocole B : poids initiaux et optimiseur restaurés = modèle neuf, au bit près.
+    """Notebook 08, protocole B (`starting_state`, `reset`) : modèle remis à zéro = modèle neuf,
+    au bit près.
 
     Trois jeux successifs ; le second entraînement du modèle réutilisé doit repartir de zéro
     (sans les moments d'Adam ni le compteur de pas du premier), sinon les poids diffèrent.
@@ -241,18 +244,14 @@ def test_a_reset_model_trains_exactly_like_a_new_one():
 
     set_seed(3)
     reused = new_model()
-    reused.optimizer.build(reused.trainable_variables)
-    weights = reused.get_weights()
-    optimizer_values = [variable.numpy() for variable in reused.optimizer.variables]
+    state = starting_state(reused)
     for data in datasets:
         keras.backend.clear_session()
         set_seed(3)
         fresh = new_model()
         fresh.fit(data, data, epochs=2, batch_size=16, shuffle=True, verbose=0)
         set_seed(3)
-        reused.set_weights(weights)
-        for variable, value in zip(reused.optimizer.variables, optimizer_values, strict=True):
-            variable.assign(value)
+        reset(reused, state)
         reused.fit(data, data, epochs=2, batch_size=16, shuffle=True, verbose=0)
         for a, b in zip(fresh.get_weights(), reused.get_weights(), strict=True):
             np.testing.assert_array_equal(a, b)
@@ -406,3 +405,8 @@ def test_a_reloaded_model_predicts_with_a_right_counter(tmp_path, capsys):
     capsys.readouterr()
     model.predict(RNG.random((10_000, 784), dtype=np.float32), verbose=1)
     assert_counts_right(capsys.readouterr().out, 313)
+
+
+def test_starting_state_needs_a_compiled_model():
+    with pytest.raises(ValueError, match="starting_state attend un modèle compilé"):
+        starting_state(build_autoencoder(4, (16,)))

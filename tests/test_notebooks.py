@@ -32,8 +32,9 @@ def printed(path: Path) -> str:
                    for o in c["outputs"])
 
 
-def headers_module():
-    spec = importlib.util.spec_from_file_location("headers", ROOT / "scripts" / "headers.py")
+def script(name: str):
+    """Charge scripts/<name>.py comme un module (les scripts ne sont pas un paquet)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -50,7 +51,7 @@ def test_notebooks_are_numbered_in_sequence():
 
 
 def test_headers_are_up_to_date():
-    assert headers_module().update(check=True) == [], "lancez « make headers »"
+    assert script("headers").update(check=True) == [], "lancez « make headers »"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -192,7 +193,7 @@ def test_readme_relative_links_point_to_existing_files():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_badges_point_to_this_notebook_in_this_repository(path):
-    headers = headers_module()
+    headers = script("headers")
     header = "".join(load(path)["cells"][0]["source"])
     assert f"({headers.binder_url(path.name)})" in header
     assert f"({headers.colab_url(path.name)})" in header
@@ -228,10 +229,7 @@ def test_published_outputs_hold_no_tensorflow_log_line(path):
 
 
 def test_the_log_filter_removes_only_startup_information():
-    spec = importlib.util.spec_from_file_location("run_notebooks",
-                                                  ROOT / "scripts" / "run_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = script("run_notebooks")
     import nbformat
 
     startup = ("WARNING: All log messages before absl::InitializeLog() is called are written to "
@@ -255,10 +253,7 @@ def test_the_log_filter_removes_only_startup_information():
 def test_make_run_starts_from_an_empty_artefacts_folder(tmp_path, monkeypatch):
     """Aucune sortie publiée ne vient d'un modèle gardé d'un `make run` précédent."""
     pytest.importorskip("nbformat")
-    spec = importlib.util.spec_from_file_location("run_notebooks",
-                                                  ROOT / "scripts" / "run_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = script("run_notebooks")
     folder = tmp_path / "make-run"
     (folder / "complet").mkdir(parents=True)
     (folder / "complet" / "autoencodeur_05.keras").write_text("modèle d'un lancement précédent")
@@ -280,20 +275,12 @@ def test_make_run_starts_from_an_empty_artefacts_folder(tmp_path, monkeypatch):
     assert seen == [(str(folder), []), (str(folder), [])], seen
 
 
-def normalize_module():
-    spec = importlib.util.spec_from_file_location("normalize_notebooks",
-                                                  ROOT / "scripts" / "normalize_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_published_notebooks_are_normalized(path):
     """Ni horodatage d'exécution ni version de Python de la machine dans un notebook publié."""
     nbformat = pytest.importorskip("nbformat")
     nb = nbformat.read(path, as_version=4)
-    assert not normalize_module().normalize(nb), (
+    assert not script("normalize_notebooks").normalize(nb), (
         f"{path.name} : lancez « python scripts/normalize_notebooks.py {path.name} » "
         "(make run le fait)")
 
@@ -306,7 +293,7 @@ def test_the_normalizer_removes_execution_fields_and_nothing_else():
     code.metadata["tags"] = ["parameters"]
     nb.metadata.setdefault("language_info", {})["version"] = "3.11.7"
     before_outputs = json.dumps([c.get("outputs") for c in nb.cells])
-    module = normalize_module()
+    module = script("normalize_notebooks")
     assert module.normalize(nb) is True
     assert "execution" not in code.metadata and code.metadata["tags"] == ["parameters"]
     assert "version" not in nb.metadata["language_info"]
@@ -354,20 +341,13 @@ def test_notebook_05_trains_like_ae_utils():
     assert f"EPOCHS = 3 if FAST else {defaults['epochs'].default}" in source
 
 
-def results_module():
-    spec = importlib.util.spec_from_file_location("results", ROOT / "scripts" / "results.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_readme_tables_are_generated_from_their_sources():
     """Résultats clés, durées et mémoire : les README recopient les sorties et les mesures."""
-    assert results_module().update(check=True) == [], "lancez « python scripts/results.py »"
+    assert script("results").update(check=True) == [], "lancez « python scripts/results.py »"
 
 
 def test_the_results_check_catches_a_number_edited_by_hand(tmp_path, monkeypatch):
-    module = results_module()
+    module = script("results")
     for name in ("README", "BENCHMARKS_README"):
         copy = tmp_path / f"{name}.md"
         copy.write_text(getattr(module, name).read_text(encoding="utf-8"), encoding="utf-8")

@@ -4,7 +4,8 @@
 #                      mode rapide (notebooks, navigateur compris).
 # make check         : la boucle courte d'un développeur : ruff et les tests sans exécuter les
 #                      notebooks ni ouvrir de navigateur (moins d'une minute).
-# make lint          : ruff seul.
+# make lint          : ruff seul (règles et mise en forme, sans rien modifier).
+# make format        : met en forme le code avec ruff format (notebooks compris).
 # make run           : exécute tous les notebooks en mode complet, en place (sorties à committer).
 #                      Un seul notebook : make run NB=notebooks/05_entrainement.ipynb
 # make binder-check  : construit l'environnement de Binder seul (binder/) dans un venv neuf et
@@ -25,7 +26,7 @@ NB ?= notebooks/*.ipynb
 # Réglages par défaut de JupyterLab (français, sans fenêtre des nouvelles), comme sur Binder.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 
-.PHONY: install install-dev test check lint lab run headers binder-check colab-check \
+.PHONY: install install-dev test check lint format lab run headers binder-check colab-check \
 	constraints clean results
 
 install: $(STAMP)
@@ -55,14 +56,20 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	AE_FAST=1 $(BIN)/python -m pytest
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
 
 # Sans nbval (exécution des notebooks) ni navigateur : tests/ seuls, marqueur « navigateur » exclu.
 check: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	AE_FAST=1 $(BIN)/python -m pytest tests -m "not navigateur"
 
 # --allow-root seulement si l'on est root (conteneurs, machines de CI) : Jupyter refuse sinon.

@@ -8,8 +8,12 @@ les notebooks suivants l'importent au lieu de le recopier.
   (notebooks 01 et 02) ;
 - `ae_utils.models` : le modèle du tutoriel, encodeur et décodeur en sous-modèles
   (notebook 03), compilation (04), entraînement et sauvegarde (05), rechargement ou
-  entraînement du modèle du 05 (06) ;
-- `ae_utils.metrics` : le PSNR, métrique Keras (notebook 04).
+  entraînement du modèle du 05 (06), remise à zéro d'un modèle (08) ;
+- `ae_utils.text` : les nombres écrits à la française, `fr` (notebook 02) ;
+- `ae_utils.plots` : des lignes d'images, `image_rows` (notebook 03) ;
+- `ae_utils.metrics` : le PSNR, métrique Keras (notebook 04), sa moyenne sur des tableaux
+  (07), l'erreur de Hinton et Salakhutdinov (09) ;
+- `ae_utils.noise` : bruit gaussien, masquage, poivre et sel (notebook 07).
 """
 
 __version__ = "0.1.0"

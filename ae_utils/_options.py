@@ -24,8 +24,9 @@ def french_options(function):
             hints = []
             for name in unknown:
                 close = difflib.get_close_matches(name, names, n=1)
-                hints.append(f"« {name} »" + (f" (vouliez-vous dire « {close[0]} » ?)"
-                                              if close else ""))
+                hints.append(
+                    f"« {name} »" + (f" (vouliez-vous dire « {close[0]} » ?)" if close else "")
+                )
             raise TypeError(
                 f"{function.__name__} : option inconnue {', '.join(hints)}. "
                 f"Options possibles : {', '.join(names)}."
@@ -33,8 +34,9 @@ def french_options(function):
         try:
             signature.bind(*args, **kwargs)
         except TypeError:
-            required = [n for n, p in signature.parameters.items()
-                        if p.default is inspect.Parameter.empty]
+            required = [
+                n for n, p in signature.parameters.items() if p.default is inspect.Parameter.empty
+            ]
             raise TypeError(
                 f"{function.__name__} attend {len(required)} argument(s) obligatoire(s) "
                 f"({', '.join(required) or 'aucun'}) et au plus {len(names)} au total "

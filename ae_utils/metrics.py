@@ -1,8 +1,12 @@
-"""Métriques de reconstruction (présentées dans le notebook 04)."""
+"""Métriques de reconstruction : le PSNR (notebook 04), sa moyenne sur des tableaux NumPy
+(notebook 07), l'erreur de Hinton et Salakhutdinov (notebook 09)."""
 
 from __future__ import annotations
 
 import keras
+import numpy as np
+
+from ._options import french_options
 
 
 @keras.saving.register_keras_serializable(package="ae_utils")
@@ -28,3 +32,26 @@ def psnr(y_true, y_pred):
     y_pred = keras.ops.cast(y_pred, y_true.dtype)  # ex. prédiction en bfloat16, cible en float32
     mse = keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1)
     return 10.0 * keras.ops.log10(1.0 / keras.ops.maximum(mse, 1e-10))
+
+
+def _same_shapes(name: str, reference, images) -> None:
+    if np.shape(reference) != np.shape(images) or np.ndim(reference) != 2:
+        raise ValueError(
+            f"{name} compare des images une à une, de même forme (n, 784) : reçu "
+            f"{np.shape(reference)} et {np.shape(images)}."
+        )
+
+
+@french_options
+def mean_psnr(reference, images) -> float:
+    """PSNR moyen par image, en dB, de `images` face à `reference` (notebook 07)."""
+    _same_shapes("mean_psnr", reference, images)
+    return float(np.mean(keras.ops.convert_to_numpy(psnr(reference, images))))
+
+
+@french_options
+def hinton_error(images, reconstructions) -> float:
+    """Erreur de Hinton et Salakhutdinov (2006) : somme des carrés sur les 784 pixels de chaque
+    image, moyenne sur les images (notebook 09)."""
+    _same_shapes("hinton_error", images, reconstructions)
+    return float(np.mean(np.sum((images - reconstructions) ** 2, axis=1)))

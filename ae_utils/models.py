@@ -36,7 +36,9 @@ def build_dnn_autoencoder():
     # Décodeur
     decoded = layers.Dense(64, activation='relu')(encoded)
     decoded = layers.Dense(128, activation='relu')(decoded)
-    decoded = layers.Dense(784, activation='sigmoid')(decoded)  # Sigmoid pour avoir des valeurs entre [0, 1]  # noqa: E501
+    decoded = layers.Dense(784, activation='sigmoid')(
+        decoded
+    )  # Sigmoid pour avoir des valeurs entre [0, 1]  # noqa: E501
 
     # Modèle AutoEncoder complet
     autoencoder = models.Model(input_img, decoded)
@@ -51,8 +53,10 @@ def _check_sizes(code_size: int, hidden: Sequence[int]) -> tuple[int, ...]:
         raise ValueError(
             f"code_size doit être un entier strictement positif, reçu : {code_size!r}."
         )
-    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence) or not all(
-        is_size(units) for units in hidden
+    if (
+        isinstance(hidden, (str, bytes))
+        or not isinstance(hidden, Sequence)
+        or not all(is_size(units) for units in hidden)
     ):
         raise ValueError(
             "hidden doit être une suite d'entiers strictement positifs, par exemple (128, 64), "
@@ -158,10 +162,13 @@ def compile_autoencoder(
             f"compile_autoencoder attend un modèle Keras, reçu : {type(model).__name__}."
         )
     if not _is_positive_int(steps_per_execution):
-        raise ValueError("steps_per_execution doit être un entier strictement positif, "
-                         f"reçu : {steps_per_execution!r}.")
-    model.compile(optimizer="adam", loss="mse", metrics=["mae", psnr],
-                  steps_per_execution=steps_per_execution)
+        raise ValueError(
+            "steps_per_execution doit être un entier strictement positif, "
+            f"reçu : {steps_per_execution!r}."
+        )
+    model.compile(
+        optimizer="adam", loss="mse", metrics=["mae", psnr], steps_per_execution=steps_per_execution
+    )
     return model
 
 
@@ -212,11 +219,20 @@ def train_autoencoder(
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} doit être un entier strictement positif, reçu : {value!r}.")
-    model = compile_autoencoder(build_autoencoder(code_size, hidden),
-                                steps_per_execution(len(x_train), batch_size))
+    model = compile_autoencoder(
+        build_autoencoder(code_size, hidden), steps_per_execution(len(x_train), batch_size)
+    )
     images = tf.identity(x_train)  # une copie, qui sert d'entrée et de cible (notebook 04)
-    history = model.fit(images, images, epochs=epochs, batch_size=batch_size, shuffle=True,
-                        validation_data=(x_val, x_val), callbacks=callbacks, verbose=verbose)
+    history = model.fit(
+        images,
+        images,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=True,
+        validation_data=(x_val, x_val),
+        callbacks=callbacks,
+        verbose=verbose,
+    )
     return model, history
 
 
@@ -227,8 +243,10 @@ def starting_state(model: models.Model) -> tuple[list, list]:
     Le modèle doit être compilé ; l'optimiseur est construit (moments d'Adam à zéro).
     """
     if getattr(model, "optimizer", None) is None:
-        raise ValueError("starting_state attend un modèle compilé (compile_autoencoder), "
-                         f"reçu un modèle sans optimiseur : {model.name!r}.")
+        raise ValueError(
+            "starting_state attend un modèle compilé (compile_autoencoder), "
+            f"reçu un modèle sans optimiseur : {model.name!r}."
+        )
     model.optimizer.build(model.trainable_variables)
     return model.get_weights(), [variable.numpy() for variable in model.optimizer.variables]
 
@@ -259,8 +277,9 @@ def load_or_train_autoencoder(
     if path.exists():
         print("Modèle chargé : celui entraîné et sauvegardé par le notebook 05.")
     else:
-        print("Aucun modèle sauvegardé : entraînement ici, comme au notebook 05 "
-              f"({epochs} époques).")
+        print(
+            f"Aucun modèle sauvegardé : entraînement ici, comme au notebook 05 ({epochs} époques)."
+        )
         model, _ = train_autoencoder(x_train, x_val, epochs=epochs, verbose=verbose)
         save_model(model, path)
     return keras.models.load_model(path, compile=False)

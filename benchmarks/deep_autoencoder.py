@@ -35,9 +35,21 @@ HIDDEN = (1000, 500, 250)
 CODE_SIZE = 30
 BATCH_SIZE = 256
 HEADER = [
-    "perte", "pas d'apprentissage", "bruit d'entrée", "weight decay", "normalisation",
-    "dropout", "décalage", "EMA", "lot", "époques", "cœurs",
-    "erreur test", "erreur entraînement", "écart", "durée (s)",
+    "perte",
+    "pas d'apprentissage",
+    "bruit d'entrée",
+    "weight decay",
+    "normalisation",
+    "dropout",
+    "décalage",
+    "EMA",
+    "lot",
+    "époques",
+    "cœurs",
+    "erreur test",
+    "erreur entraînement",
+    "écart",
+    "durée (s)",
 ]
 
 
@@ -45,22 +57,40 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--loss", choices=("mse", "binary_crossentropy"), default="mse")
-    parser.add_argument("--schedule", choices=("fixe", "cosinus"), default="fixe",
-                        help="pas d'apprentissage fixe (1e-3) ou décroissant en cosinus jusqu'à 0")
-    parser.add_argument("--noise", type=float, default=0.0,
-                        help="écart type du bruit gaussien ajouté aux entrées à l'entraînement")
+    parser.add_argument(
+        "--schedule",
+        choices=("fixe", "cosinus"),
+        default="fixe",
+        help="pas d'apprentissage fixe (1e-3) ou décroissant en cosinus jusqu'à 0",
+    )
+    parser.add_argument(
+        "--noise",
+        type=float,
+        default=0.0,
+        help="écart type du bruit gaussien ajouté aux entrées à l'entraînement",
+    )
     parser.add_argument("--weight-decay", type=float, default=0.0, help="AdamW si > 0")
-    parser.add_argument("--batchnorm", action="store_true",
-                        help="normalisation par lots après chaque couche cachée")
+    parser.add_argument(
+        "--batchnorm", action="store_true", help="normalisation par lots après chaque couche cachée"
+    )
     parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--shift", type=int, default=0,
-                        help="décalage aléatoire de chaque image, au plus N pixels")
-    parser.add_argument("--shift-per-batch", action="store_true",
-                        help="avec --shift : le même décalage pour tout le lot (tf.roll)")
-    parser.add_argument("--dropout", type=float, default=0.0,
-                        help="taux de dropout après chaque couche cachée (0 : aucun)")
-    parser.add_argument("--ema", action="store_true",
-                        help="moyenne mobile des poids (Adam use_ema)")
+    parser.add_argument(
+        "--shift", type=int, default=0, help="décalage aléatoire de chaque image, au plus N pixels"
+    )
+    parser.add_argument(
+        "--shift-per-batch",
+        action="store_true",
+        help="avec --shift : le même décalage pour tout le lot (tf.roll)",
+    )
+    parser.add_argument(
+        "--dropout",
+        type=float,
+        default=0.0,
+        help="taux de dropout après chaque couche cachée (0 : aucun)",
+    )
+    parser.add_argument(
+        "--ema", action="store_true", help="moyenne mobile des poids (Adam use_ema)"
+    )
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     parser.add_argument("--threads", type=int, default=0, help="0 : tous les cœurs")
     parser.add_argument("--no-record", action="store_true", help="ne pas écrire le tableau")
@@ -76,6 +106,7 @@ def build(args, steps: int):
 
     inputs = keras.Input(shape=(784,))
     x = layers.GaussianNoise(args.noise)(inputs) if args.noise else inputs
+
     def hidden(x, units):
         if not args.batchnorm:
             x = layers.Dense(units, activation="relu")(x)
@@ -90,11 +121,17 @@ def build(args, steps: int):
     for units in reversed(HIDDEN):
         x = hidden(x, units)
     model = keras.Model(inputs, layers.Dense(784, activation="sigmoid")(x))
-    rate = (keras.optimizers.schedules.CosineDecay(args.learning_rate, steps)
-            if args.schedule == "cosinus" else args.learning_rate)
+    rate = (
+        keras.optimizers.schedules.CosineDecay(args.learning_rate, steps)
+        if args.schedule == "cosinus"
+        else args.learning_rate
+    )
     ema = {"use_ema": True, "ema_momentum": 0.999} if args.ema else {}
-    optimizer = (keras.optimizers.AdamW(rate, weight_decay=args.weight_decay, **ema)
-                 if args.weight_decay else keras.optimizers.Adam(rate, **ema))
+    optimizer = (
+        keras.optimizers.AdamW(rate, weight_decay=args.weight_decay, **ema)
+        if args.weight_decay
+        else keras.optimizers.Adam(rate, **ema)
+    )
     model.compile(optimizer=optimizer, loss=args.loss, steps_per_execution=50)
     return model
 
@@ -110,6 +147,7 @@ def main(argv=None) -> dict:
 
     from ae_utils.config import SEED, set_seed
     from ae_utils.data import load_mnist, prepare
+    from ae_utils.metrics import hinton_error
 
     set_seed(SEED)
     (x_train, _), (x_test, _) = load_mnist()
@@ -117,17 +155,20 @@ def main(argv=None) -> dict:
     steps = args.epochs * int(np.ceil(len(x_train) / args.batch_size))
     model = build(args, steps)
 
-    def error(images):
-        reconstructions = model.predict(images, batch_size=1000, verbose=0)
-        return float(np.mean(np.sum((images - reconstructions) ** 2, axis=1)))
+    def error(images):  # l'erreur de Hinton et Salakhutdinov (notebook 09)
+        return hinton_error(images, model.predict(images, batch_size=1000, verbose=0))
 
     data = {"x": x_train, "y": x_train, "batch_size": args.batch_size, "shuffle": True}
     if args.shift:  # décalage par image (Keras), le même pour l'entrée et la cible
         import keras
 
         translate = keras.layers.RandomTranslation(
-            args.shift / 28, args.shift / 28, fill_mode="constant", interpolation="nearest",
-            seed=SEED)
+            args.shift / 28,
+            args.shift / 28,
+            fill_mode="constant",
+            interpolation="nearest",
+            seed=SEED,
+        )
 
         def shifted(images):
             if args.shift_per_batch:  # un seul décalage entier, tiré pour tout le lot
@@ -138,16 +179,24 @@ def main(argv=None) -> dict:
             moved = tf.reshape(moved, (-1, 784))
             return moved, moved
 
-        stream = (tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train), seed=SEED)
-                  .batch(args.batch_size).map(shifted).prefetch(tf.data.AUTOTUNE))
+        stream = (
+            tf.data.Dataset.from_tensor_slices(x_train)
+            .shuffle(len(x_train), seed=SEED)
+            .batch(args.batch_size)
+            .map(shifted)
+            .prefetch(tf.data.AUTOTUNE)
+        )
         data = {"x": stream, "shuffle": False}
     import keras
 
     class Progress(keras.callbacks.Callback):  # un seul fit : l'EMA n'est appliquée qu'à la fin
         def on_epoch_end(self, epoch, logs=None):
             if (epoch + 1) % 10 == 0:
-                print(f"époque {epoch + 1} : erreur test {error(x_test):.3f} (poids courants, "
-                      f"{time.perf_counter() - start:.0f} s)", flush=True)
+                print(
+                    f"époque {epoch + 1} : erreur test {error(x_test):.3f} (poids courants, "
+                    f"{time.perf_counter() - start:.0f} s)",
+                    flush=True,
+                )
 
     start = time.perf_counter()
     model.fit(**data, epochs=args.epochs, verbose=0, callbacks=[Progress()])
@@ -155,43 +204,62 @@ def main(argv=None) -> dict:
         "perte": args.loss,
         "pas d'apprentissage": f"{args.schedule} {args.learning_rate:g}",
         "bruit d'entrée": args.noise,
-        "weight decay": args.weight_decay, "normalisation": "lots" if args.batchnorm else "non",
+        "weight decay": args.weight_decay,
+        "normalisation": "lots" if args.batchnorm else "non",
         "dropout": args.dropout,
-        "décalage": (f"{args.shift} px par {'lot' if args.shift_per_batch else 'image'}"
-                     if args.shift else "0"),
+        "décalage": (
+            f"{args.shift} px par {'lot' if args.shift_per_batch else 'image'}"
+            if args.shift
+            else "0"
+        ),
         "EMA": "oui" if args.ema else "non",
-        "lot": args.batch_size, "époques": args.epochs,
-        "cœurs": args.threads or "tous", "erreur test": error(x_test),
+        "lot": args.batch_size,
+        "époques": args.epochs,
+        "cœurs": args.threads or "tous",
+        "erreur test": error(x_test),
         "erreur entraînement": error(x_train),
     }
     row["écart"] = row["erreur test"] - row["erreur entraînement"]
     row["durée (s)"] = round(time.perf_counter() - start)
-    print("  ".join(f"{k} : {v:.3f}" if isinstance(v, float) else f"{k} : {v}"
-                    for k, v in row.items()), flush=True)
+    print(
+        "  ".join(
+            f"{k} : {v:.3f}" if isinstance(v, float) else f"{k} : {v}" for k, v in row.items()
+        ),
+        flush=True,
+    )
     if not args.no_record:
         record(row)
     return row
 
 
 def record(row: dict) -> None:
-    cells = [f"{row[k]:.3f}" if k in ("erreur test", "erreur entraînement", "écart") else
-             str(row[k]) for k in HEADER]
+    cells = [
+        f"{row[k]:.3f}" if k in ("erreur test", "erreur entraînement", "écart") else str(row[k])
+        for k in HEADER
+    ]
     line = "| " + " | ".join(cells) + " |"
     key = line.split(" | ")[:11]
     RESULTS.parent.mkdir(exist_ok=True)
     rows = []
     if RESULTS.exists():
-        rows = [r for r in RESULTS.read_text(encoding="utf-8").splitlines()
-                if r.startswith("| ") and not r.startswith("| perte")
-                and r.split(" | ")[:11] != key]
+        rows = [
+            r
+            for r in RESULTS.read_text(encoding="utf-8").splitlines()
+            if r.startswith("| ") and not r.startswith("| perte") and r.split(" | ")[:11] != key
+        ]
     text = (
         "# Autoencodeur profond 784-1000-500-250-30 (`python benchmarks/deep_autoencoder.py`)\n\n"
         f"Mesuré le {date.today().isoformat()} sur {machine()} ; Adam (lots de 256 sauf mention), "
         "un processus par ligne. Erreur : somme des carrés sur les 784 pixels, moyenne sur les "
         "images (Hinton et Salakhutdinov, 2006 : autoencodeur 3,00, ACP 13,87). Les durées "
         "dépendent de ce qui tournait en même temps (colonne « cœurs »).\n\n"
-        "| " + " | ".join(HEADER) + " |\n" + "|---" * len(HEADER) + "|\n"
-        + "\n".join(sorted(rows + [line])) + "\n"
+        "| "
+        + " | ".join(HEADER)
+        + " |\n"
+        + "|---" * len(HEADER)
+        + "|\n"
+        + "\n".join(sorted(rows + [line]))
+        + "\n"
     )
     temporary = RESULTS.with_suffix(".tmp")
     temporary.write_text(text, encoding="utf-8")

@@ -36,51 +36,51 @@ NOISES = ("tiré une fois", "neuf à chaque époque")
 
 
 def child(architecture: str, noise: str, epochs: int) -> None:
-    import keras
     import numpy as np
     import tensorflow as tf
 
     from ae_utils.config import SEED, set_seed
     from ae_utils.data import load_mnist, prepare
-    from ae_utils.metrics import psnr
+    from ae_utils.metrics import mean_psnr
     from ae_utils.models import build_autoencoder, compile_autoencoder
+    from ae_utils.noise import add_gaussian_noise, noisy_pairs
 
     set_seed(SEED)
     (x_train, _), (x_test, _) = load_mnist()
     x_train, x_test = prepare(x_train), prepare(x_test)
     rng = np.random.default_rng(SEED)  # mêmes tirages que le notebook 07
 
-    def add_gaussian_noise(images):
-        noise = rng.standard_normal(images.shape, dtype=np.float32)
-        return np.clip(images + NOISE_FACTOR * noise, 0.0, 1.0)
-
-    def corrupt(images):
-        noisy = images + NOISE_FACTOR * tf.random.normal(tf.shape(images))
-        return tf.clip_by_value(noisy, 0.0, 1.0), images
-
-    def mean_psnr(reference, images):
-        return float(np.mean(keras.ops.convert_to_numpy(psnr(reference, images))))
-
-    x_test_noisy = add_gaussian_noise(x_test)
-    x_train_noisy = add_gaussian_noise(x_train)
+    x_test_noisy = add_gaussian_noise(x_test, NOISE_FACTOR, rng)
+    x_train_noisy = add_gaussian_noise(x_train, NOISE_FACTOR, rng)
     code_size, hidden = ARCHITECTURES[architecture]
     model = compile_autoencoder(build_autoencoder(code_size=code_size, hidden=hidden))
     start = time.perf_counter()
     if noise == NOISES[0]:
-        model.fit(x_train_noisy, x_train, epochs=epochs, batch_size=BATCH_SIZE, shuffle=True,
-                  verbose=0)
+        model.fit(
+            x_train_noisy, x_train, epochs=epochs, batch_size=BATCH_SIZE, shuffle=True, verbose=0
+        )
     else:
-        stream = (tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train), seed=SEED)
-                  .batch(BATCH_SIZE).map(corrupt).prefetch(tf.data.AUTOTUNE))
+        stream = (
+            tf.data.Dataset.from_tensor_slices(x_train)
+            .shuffle(len(x_train), seed=SEED)
+            .batch(BATCH_SIZE)
+            .map(noisy_pairs(NOISE_FACTOR))
+            .prefetch(tf.data.AUTOTUNE)
+        )
         model.fit(stream, epochs=epochs, shuffle=False, verbose=0)
     seconds = time.perf_counter() - start
     n = len(x_test)
-    print(json.dumps({
-        "test": mean_psnr(x_test, model.predict(x_test_noisy, batch_size=1024, verbose=0)),
-        "train": mean_psnr(x_train[:n],
-                           model.predict(x_train_noisy[:n], batch_size=1024, verbose=0)),
-        "seconds": seconds,
-    }))
+    print(
+        json.dumps(
+            {
+                "test": mean_psnr(x_test, model.predict(x_test_noisy, batch_size=1024, verbose=0)),
+                "train": mean_psnr(
+                    x_train[:n], model.predict(x_train_noisy[:n], batch_size=1024, verbose=0)
+                ),
+                "seconds": seconds,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -97,12 +97,26 @@ def main() -> None:
     for architecture in ARCHITECTURES:
         for noise in NOISES:
             out = subprocess.run(
-                [sys.executable, __file__, "--epochs", str(args.epochs), "--child",
-                 architecture, noise], capture_output=True, text=True, check=True).stdout
+                [
+                    sys.executable,
+                    __file__,
+                    "--epochs",
+                    str(args.epochs),
+                    "--child",
+                    architecture,
+                    noise,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             result = json.loads(out.strip().splitlines()[-1])
             rows.append((architecture, noise, result))
-            print(f"{architecture:<10} {noise:<22} test {result['test']:.2f} dB  "
-                  f"entraînement {result['train']:.2f} dB  {result['seconds']:.0f} s", flush=True)
+            print(
+                f"{architecture:<10} {noise:<22} test {result['test']:.2f} dB  "
+                f"entraînement {result['train']:.2f} dB  {result['seconds']:.0f} s",
+                flush=True,
+            )
     import tensorflow as tf
 
     lines = [
@@ -117,8 +131,10 @@ def main() -> None:
         "|---|---|---|---|---|---|",
     ]
     for architecture, noise, r in rows:
-        lines.append(f"| {architecture} | {noise} | {r['test']:.2f} | {r['train']:.2f} | "
-                     f"{r['train'] - r['test']:.2f} | {r['seconds']:.0f} |")
+        lines.append(
+            f"| {architecture} | {noise} | {r['test']:.2f} | {r['train']:.2f} | "
+            f"{r['train'] - r['test']:.2f} | {r['seconds']:.0f} |"
+        )
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"écrit : {RESULTS}")

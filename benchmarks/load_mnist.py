@@ -35,11 +35,15 @@ def main() -> None:
         arrays = data._from_offline_package()
         data.verify(arrays)
 
-    rows = [("load_mnist() (première source disponible)", data.load_mnist),
-            ("copie hors ligne seule, vérification comprise", offline_only)]
+    rows = [
+        ("load_mnist() (première source disponible)", data.load_mnist),
+        ("copie hors ligne seule, vérification comprise", offline_only),
+    ]
     if data.keras_cache_path().is_file():
+
         def cache_only():
             data.verify(data._from_keras_cache())
+
         rows.append(("cache de Keras seul, vérification comprise", cache_only))
     data.load_mnist()  # met les fichiers dans le cache du système : mesures « à chaud »
     print(f"{'mesure':<48} {'médiane':>9} {'max':>9}   ({args.repeat} répétitions)")

@@ -74,7 +74,8 @@ def child(mode: str, rounds: int, epochs: int) -> None:
         model.fit(images, images, epochs=epochs, batch_size=64, shuffle=True, verbose=0)
         model.predict(x_test, batch_size=1024, verbose=0)
         digest = hashlib.sha256(
-            np.concatenate([w.ravel() for w in model.get_weights()]).tobytes()).hexdigest()
+            np.concatenate([w.ravel() for w in model.get_weights()]).tobytes()
+        ).hexdigest()
         rows.append({"digit": digit, "rss": resident_mib(), "weights": digest[:12]})
     print(json.dumps({"tensorflow": tf.__version__, "rows": rows}))
 
@@ -93,26 +94,44 @@ def main() -> None:
         return
     results = {}
     for mode in MODES:
-        command = [sys.executable, __file__, "--child", mode,
-                   "--rounds", str(args.rounds), "--epochs", str(args.epochs)]
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            mode,
+            "--rounds",
+            str(args.rounds),
+            "--epochs",
+            str(args.epochs),
+        ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         report = json.loads(output.strip().splitlines()[-1])
         results[mode], tf_version = report["rows"], report["tensorflow"]
-    lines = [f"{args.rounds} modèles (code de 16, lots de 64, {args.epochs} époque(s) chacun), "
-             f"{machine()}, TensorFlow {tf_version}", "",
-             f"{'tour':>4} {'chiffre':>7} {'neufs (Mio)':>12} {'remis à zéro (Mio)':>19}  poids"]
+    lines = [
+        f"{args.rounds} modèles (code de 16, lots de 64, {args.epochs} époque(s) chacun), "
+        f"{machine()}, TensorFlow {tf_version}",
+        "",
+        f"{'tour':>4} {'chiffre':>7} {'neufs (Mio)':>12} {'remis à zéro (Mio)':>19}  poids",
+    ]
     for k, (fresh, reused) in enumerate(zip(*results.values(), strict=True)):
         same = "identiques" if fresh["weights"] == reused["weights"] else "DIFFÉRENTS"
-        lines.append(f"{k + 1:>4} {fresh['digit']:>7} {fresh['rss']:>12} {reused['rss']:>19}"
-                     f"  {same}")
+        lines.append(
+            f"{k + 1:>4} {fresh['digit']:>7} {fresh['rss']:>12} {reused['rss']:>19}  {same}"
+        )
     growth = {mode: rows[-1]["rss"] - rows[0]["rss"] for mode, rows in results.items()}
-    lines += ["", f"hausse du 1er au dernier tour : neufs {growth['neufs']:+d} Mio, "
-              f"remis à zéro {growth['remis à zéro']:+d} Mio"]
+    lines += [
+        "",
+        f"hausse du 1er au dernier tour : neufs {growth['neufs']:+d} Mio, "
+        f"remis à zéro {growth['remis à zéro']:+d} Mio",
+    ]
     text = "\n".join(lines)
     print(text)
-    RESULTS.write_text(f"# {__doc__.splitlines()[0]}\n\n`python benchmarks/model_reuse.py "
-                       f"--rounds {args.rounds} --epochs {args.epochs}`, {date.today()}\n\n"
-                       f"```\n{text}\n```\n", encoding="utf-8")
+    RESULTS.write_text(
+        f"# {__doc__.splitlines()[0]}\n\n`python benchmarks/model_reuse.py "
+        f"--rounds {args.rounds} --epochs {args.epochs}`, {date.today()}\n\n"
+        f"```\n{text}\n```\n",
+        encoding="utf-8",
+    )
     if any(f["weights"] != r["weights"] for f, r in zip(*results.values(), strict=True)):
         sys.exit("Les poids diffèrent : la remise à zéro ne reproduit pas un modèle neuf.")
 

@@ -43,17 +43,17 @@ from run_notebooks import machine  # noqa: E402 — même description de la mach
 LEGEND = {
     "tutoriel": "le code du tutoriel, tel quel : `fit` sur tableaux NumPy",
     "notebooks": "`ae_utils.models.train_autoencoder` : `fit(images, images)` sur un seul "
-                 "tenseur TensorFlow (une copie des images au lieu de deux), "
-                 "steps_per_execution=47 (235 pas par époque = 5 × 47 : la barre de "
-                 "progression s'arrête juste à 235/235)",
+    "tenseur TensorFlow (une copie des images au lieu de deux), "
+    "steps_per_execution=47 (235 pas par époque = 5 × 47 : la barre de "
+    "progression s'arrête juste à 235/235)",
     "numpy+spe50": "l'ancien chemin des notebooks : `fit(x_train, x_train)` sur tableaux "
-                   "NumPy (deux copies), steps_per_execution=50",
+    "NumPy (deux copies), steps_per_execution=50",
     "numpy+spe47": "le même sur NumPy, steps_per_execution=47 : à comparer à numpy+spe50 "
-                   "(l'ancienne valeur, dont la barre de progression finissait à 250/235)",
+    "(l'ancienne valeur, dont la barre de progression finissait à 250/235)",
     "notebooks+bf16": "le même en précision mixte bfloat16",
     "pytorch": "boucle PyTorch simple sur CPU",
     "plancher": "les seuls produits matriciels d'une époque (avant, arrière, validation), "
-                "dans TensorFlow : aucun entraînement de ce modèle ne descend en dessous",
+    "dans TensorFlow : aucun entraînement de ce modèle ne descend en dessous",
     "numpy+spe235": "(b) NumPy, steps_per_execution=235 (toute l'époque en un appel)",
     "tf.data": "(a) pipeline tf.data construit une fois, steps_per_execution=50",
     "tf.data+spe235": "(a) + (b) pipeline tf.data, steps_per_execution=235",
@@ -104,8 +104,16 @@ def run_tutorial(epochs: int) -> tuple[list[float], object, object]:
     autoencoder = build_dnn_autoencoder()
     autoencoder.compile(optimizer='adam', loss='mse', metrics=['accuracy'])
     timer = keras_epoch_times()
-    autoencoder.fit(x_train, x_train, epochs=epochs, batch_size=BATCH_SIZE, shuffle=True,
-                    validation_data=(x_test, x_test), callbacks=[timer], verbose=0)
+    autoencoder.fit(
+        x_train,
+        x_train,
+        epochs=epochs,
+        batch_size=BATCH_SIZE,
+        shuffle=True,
+        validation_data=(x_test, x_test),
+        callbacks=[timer],
+        verbose=0,
+    )
     return timer.times, autoencoder.predict(x_test, verbose=0), x_test
 
 
@@ -114,8 +122,9 @@ def run_notebooks(epochs: int) -> tuple[list[float], object, object]:
 
     x_train, x_test = load_data()
     timer = keras_epoch_times()
-    model, _ = train_autoencoder(x_train, x_test, epochs=epochs, batch_size=BATCH_SIZE,
-                                 callbacks=[timer])
+    model, _ = train_autoencoder(
+        x_train, x_test, epochs=epochs, batch_size=BATCH_SIZE, callbacks=[timer]
+    )
     return timer.times, model.predict(x_test, verbose=0), x_test
 
 
@@ -178,15 +187,17 @@ def run_floor(epochs: int) -> tuple[list[float], None, None]:
 
     x_train, x_test = load_data()
     sizes = [784, 128, 64, 32, 64, 128, 784]
-    weights = [tf.random.normal((n_in, n_out), stddev=0.05)
-               for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
+    weights = [
+        tf.random.normal((n_in, n_out), stddev=0.05)
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
     train, test = tf.constant(x_train), tf.constant(x_test)
 
     @tf.function
     def epoch(train, test):
         total = tf.constant(0.0)
         for start in tf.range(0, 60000, BATCH_SIZE):
-            activations = [train[start:start + BATCH_SIZE]]
+            activations = [train[start : start + BATCH_SIZE]]
             for w in weights:  # passe avant
                 activations.append(activations[-1] @ w)
             grad = activations[-1]
@@ -195,7 +206,7 @@ def run_floor(epochs: int) -> tuple[list[float], None, None]:
                 if i > 0:
                     grad = tf.matmul(grad, weights[i], transpose_b=True)
         for start in tf.range(0, 10000, BATCH_SIZE):  # validation : passe avant seule
-            h = test[start:start + BATCH_SIZE]
+            h = test[start : start + BATCH_SIZE]
             for w in weights:
                 h = h @ w
             total += tf.reduce_sum(h)  # toute la sortie : aucun produit ne peut être élagué
@@ -223,8 +234,12 @@ def notebook_model(steps_per_execution: int, metrics: bool = True):
     from ae_utils.models import build_autoencoder
 
     model = build_autoencoder()
-    model.compile(optimizer="adam", loss="mse", metrics=["mae", psnr] if metrics else None,
-                  steps_per_execution=steps_per_execution)
+    model.compile(
+        optimizer="adam",
+        loss="mse",
+        metrics=["mae", psnr] if metrics else None,
+        steps_per_execution=steps_per_execution,
+    )
     return model
 
 
@@ -236,10 +251,20 @@ def tf_datasets(x_train, x_val, val_batch_size: int = BATCH_SIZE):
     """
     import tensorflow as tf
 
-    train = (tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train))
-             .batch(BATCH_SIZE).map(lambda x: (x, x)).prefetch(tf.data.AUTOTUNE))
-    val = (tf.data.Dataset.from_tensor_slices(x_val).batch(val_batch_size)
-           .map(lambda x: (x, x)).cache().prefetch(tf.data.AUTOTUNE))
+    train = (
+        tf.data.Dataset.from_tensor_slices(x_train)
+        .shuffle(len(x_train))
+        .batch(BATCH_SIZE)
+        .map(lambda x: (x, x))
+        .prefetch(tf.data.AUTOTUNE)
+    )
+    val = (
+        tf.data.Dataset.from_tensor_slices(x_val)
+        .batch(val_batch_size)
+        .map(lambda x: (x, x))
+        .cache()
+        .prefetch(tf.data.AUTOTUNE)
+    )
     return train, val
 
 
@@ -253,8 +278,13 @@ def tf_datasets_by_index(x_train, x_val):
     import tensorflow as tf
 
     images = tf.constant(x_train)
-    train = (tf.data.Dataset.range(len(x_train)).shuffle(len(x_train)).batch(BATCH_SIZE)
-             .map(lambda i: (tf.gather(images, i),) * 2).prefetch(tf.data.AUTOTUNE))
+    train = (
+        tf.data.Dataset.range(len(x_train))
+        .shuffle(len(x_train))
+        .batch(BATCH_SIZE)
+        .map(lambda i: (tf.gather(images, i),) * 2)
+        .prefetch(tf.data.AUTOTUNE)
+    )
     _, val = tf_datasets(x_train[:1], x_val)
     return train, val
 
@@ -264,13 +294,26 @@ def fit_numpy(epochs: int, steps_per_execution: int) -> tuple[list[float], objec
     x_train, x_test = load_data()
     model = notebook_model(steps_per_execution)
     timer = keras_epoch_times()
-    model.fit(x_train, x_train, epochs=epochs, batch_size=BATCH_SIZE, shuffle=True,
-              validation_data=(x_test, x_test), callbacks=[timer], verbose=0)
+    model.fit(
+        x_train,
+        x_train,
+        epochs=epochs,
+        batch_size=BATCH_SIZE,
+        shuffle=True,
+        validation_data=(x_test, x_test),
+        callbacks=[timer],
+        verbose=0,
+    )
     return timer.times, model.predict(x_test, verbose=0), x_test
 
 
-def fit_tf_data(epochs: int, steps_per_execution: int, val_batch_size: int = BATCH_SIZE,
-                metrics: bool = True, by_index: bool = False) -> tuple[list[float], object, object]:
+def fit_tf_data(
+    epochs: int,
+    steps_per_execution: int,
+    val_batch_size: int = BATCH_SIZE,
+    metrics: bool = True,
+    by_index: bool = False,
+) -> tuple[list[float], object, object]:
     """`model.fit` sur les pipelines tf.data de tf_datasets."""
     x_train, x_test = load_data()
     if by_index:
@@ -351,18 +394,23 @@ def child(row: str, epochs: int, seed: int) -> None:
         import torch
 
         torch.manual_seed(seed)
-    runner = {"tutoriel": run_tutorial, "notebooks": run_notebooks,
-              "notebooks+bf16": run_notebooks_bf16, "pytorch": run_pytorch,
-              "plancher": run_floor,
-              "numpy+spe50": run_numpy_spe50, "numpy+spe47": run_numpy_spe47,
-              "numpy+spe235": run_numpy_whole_epoch,
-              "tf.data": run_tf_data,
-              "tf.data+spe235": run_tf_data_whole_epoch,
-              "tf.data-index+spe235": run_tf_data_by_index,
-              "tf.data+spe235+inter1": run_tf_data_inter1,
-              "tf.data+spe235+eigen": run_tf_data_eigen,
-              "tf.data+spe235+val2000": run_tf_data_big_val,
-              "tf.data+spe235-métriques": run_tf_data_no_metrics}[row]
+    runner = {
+        "tutoriel": run_tutorial,
+        "notebooks": run_notebooks,
+        "notebooks+bf16": run_notebooks_bf16,
+        "pytorch": run_pytorch,
+        "plancher": run_floor,
+        "numpy+spe50": run_numpy_spe50,
+        "numpy+spe47": run_numpy_spe47,
+        "numpy+spe235": run_numpy_whole_epoch,
+        "tf.data": run_tf_data,
+        "tf.data+spe235": run_tf_data_whole_epoch,
+        "tf.data-index+spe235": run_tf_data_by_index,
+        "tf.data+spe235+inter1": run_tf_data_inter1,
+        "tf.data+spe235+eigen": run_tf_data_eigen,
+        "tf.data+spe235+val2000": run_tf_data_big_val,
+        "tf.data+spe235-métriques": run_tf_data_no_metrics,
+    }[row]
     times, prediction, x_test = runner(epochs)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     mse = None if prediction is None else float(np.mean((x_test - prediction) ** 2))
@@ -380,9 +428,12 @@ def torch_available() -> bool:
 
 def measure(row: str, epochs: int, seed: int) -> dict:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **ROW_ENV.get(row, {})}
-    out = subprocess.run([sys.executable, __file__, "--child", row, "--epochs", str(epochs),
-                          "--seed", str(seed)],
-                         capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", row, "--epochs", str(epochs), "--seed", str(seed)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if out.returncode != 0:
         raise SystemExit(f"La ligne « {row} » a échoué :\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -392,16 +443,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=10, help="époques par mesure (≥ 2)")
     parser.add_argument("--repeat", type=int, default=1, help="mesures par ligne (médiane)")
-    parser.add_argument("--rows", default=",".join(ROWS), help="lignes à mesurer, séparées "
-                        f"par des virgules, parmi : {','.join(ROWS)} (par défaut : toutes)")
-    parser.add_argument("--output", type=Path, help="avec --rows : fichier .md où écrire le "
-                        f"tableau (sans --rows, il va dans {RESULTS.name})")
+    parser.add_argument(
+        "--rows",
+        default=",".join(ROWS),
+        help="lignes à mesurer, séparées "
+        f"par des virgules, parmi : {','.join(ROWS)} (par défaut : toutes)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="avec --rows : fichier .md où écrire le "
+        f"tableau (sans --rows, il va dans {RESULTS.name})",
+    )
     parser.add_argument("--child", choices=ROWS, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=42, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.epochs < 2:
-        parser.error(f"--epochs doit valoir au moins 2 (la première époque est à part), "
-                     f"reçu : {args.epochs}")
+        parser.error(
+            f"--epochs doit valoir au moins 2 (la première époque est à part), reçu : {args.epochs}"
+        )
     if args.repeat < 1:
         parser.error(f"--repeat doit valoir au moins 1, reçu : {args.repeat}")
     if args.output is not None and args.output.suffix != ".md":
@@ -409,14 +469,18 @@ def main() -> None:
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
     unknown = [r for r in rows if r not in ROWS]
     if unknown or "tutoriel" not in rows:
-        parser.error(f"--rows attend des lignes parmi {', '.join(ROWS)}, dont « tutoriel » "
-                     f"(la référence des rapports), reçu : {args.rows!r}")
+        parser.error(
+            f"--rows attend des lignes parmi {', '.join(ROWS)}, dont « tutoriel » "
+            f"(la référence des rapports), reçu : {args.rows!r}"
+        )
     if args.child:
         child(args.child, args.epochs, args.seed)
         return
     if "pytorch" in rows and not torch_available():
-        print("Ligne « pytorch » ignorée : torch n'est pas installé "
-              "(pip install -r benchmarks/requirements-torch.txt).\n")
+        print(
+            "Ligne « pytorch » ignorée : torch n'est pas installé "
+            "(pip install -r benchmarks/requirements-torch.txt).\n"
+        )
         rows.remove("pytorch")
 
     results: dict[str, list[dict]] = {row: [] for row in rows}
@@ -432,8 +496,11 @@ def main() -> None:
         return {
             "first": statistics.median(run["times"][0] for run in runs),
             "epoch": statistics.median(steady),
-            "mse": (None if runs[0]["test_mse"] is None
-                    else statistics.median(run["test_mse"] for run in runs)),
+            "mse": (
+                None
+                if runs[0]["test_mse"] is None
+                else statistics.median(run["test_mse"] for run in runs)
+            ),
             "peak": max(run["peak_mib"] for run in runs),
         }
 
@@ -445,29 +512,37 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row, t in table.items():
-        mse, mse_ratio = (("—", "—") if t["mse"] is None  # le plancher n'entraîne rien
-                          else (f"{t['mse']:.4f}", f"{t['mse'] / ref['mse']:.3f}"))
-        lines.append(f"| {row} | {t['first']:.2f} | {t['epoch']:.2f} | {60000 / t['epoch']:,.0f} "
-                     f"| {mse} | {t['peak']:.0f} | ×{ref['epoch'] / t['epoch']:.2f} "
-                     f"| {mse_ratio} | {t['peak'] / ref['peak']:.2f} |"
-                     .replace(",", " "))
+        mse, mse_ratio = (
+            ("—", "—")
+            if t["mse"] is None  # le plancher n'entraîne rien
+            else (f"{t['mse']:.4f}", f"{t['mse'] / ref['mse']:.3f}")
+        )
+        lines.append(
+            f"| {row} | {t['first']:.2f} | {t['epoch']:.2f} | {60000 / t['epoch']:,.0f} "
+            f"| {mse} | {t['peak']:.0f} | ×{ref['epoch'] / t['epoch']:.2f} "
+            f"| {mse_ratio} | {t['peak'] / ref['peak']:.2f} |".replace(",", " ")
+        )
     legend = ["", "Lignes :", ""] + [f"- « {row} » : {LEGEND[row]}." for row in table]
-    print(f"Machine : {machine()} ; "
-          f"{args.epochs} époques, lots de {BATCH_SIZE}, {args.repeat} mesure(s) par ligne\n")
+    print(
+        f"Machine : {machine()} ; "
+        f"{args.epochs} époques, lots de {BATCH_SIZE}, {args.repeat} mesure(s) par ligne\n"
+    )
     print("\n".join(lines + legend))
     if args.rows != ",".join(ROWS) and args.output is None:
-        print("\n(--rows : tableau affiché seulement, sauf avec --output ; toutes les lignes "
-              f"écrivent {RESULTS.relative_to(RESULTS.parents[2])}.)")
+        print(
+            "\n(--rows : tableau affiché seulement, sauf avec --output ; toutes les lignes "
+            f"écrivent {RESULTS.relative_to(RESULTS.parents[2])}.)"
+        )
         return
     command = f"--epochs {args.epochs} --repeat {args.repeat}"
     if args.rows != ",".join(ROWS):
         command += f" --rows {','.join(rows)} --output {args.output}"
-    write_results(lines + legend, command, args.repeat, "pytorch" in table,
-                  args.output or RESULTS)
+    write_results(lines + legend, command, args.repeat, "pytorch" in table, args.output or RESULTS)
 
 
-def write_results(lines: list[str], command: str, repeat: int, with_torch: bool,
-                  path: Path) -> None:
+def write_results(
+    lines: list[str], command: str, repeat: int, with_torch: bool, path: Path
+) -> None:
     """Écrit le tableau et sa légende (par défaut dans benchmarks/results/train_speed.md)."""
     import platform
     from datetime import date
@@ -490,6 +565,7 @@ def write_results(lines: list[str], command: str, repeat: int, with_torch: bool,
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
     print(f"\nécrit : {path}")
+
 
 if __name__ == "__main__":
     main()

@@ -49,20 +49,26 @@ def interpreter() -> str:
     runtime = (BINDER / "runtime.txt").read_text(encoding="utf-8").strip()
     name, _, version = runtime.partition("-")
     if name != "python" or version.count(".") != 1:
-        fail(f"binder/runtime.txt doit contenir « python-x.y » (par exemple python-3.11), "
-             f"reçu : {runtime!r}.")
+        fail(
+            f"binder/runtime.txt doit contenir « python-x.y » (par exemple python-3.11), "
+            f"reçu : {runtime!r}."
+        )
     found = shutil.which(f"python{version}")
     if not found:
-        fail(f"binder/runtime.txt demande Python {version}, absent de cette machine "
-             f"(commande python{version} introuvable).")
+        fail(
+            f"binder/runtime.txt demande Python {version}, absent de cette machine "
+            f"(commande python{version} introuvable)."
+        )
     return found
 
 
 def run(command: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
     result = subprocess.run(command, env=env, cwd=ROOT, text=True, capture_output=True, **kwargs)
     if result.returncode != 0:
-        fail(f"la commande {' '.join(command)} a échoué (code {result.returncode}) :\n"
-             f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        fail(
+            f"la commande {' '.join(command)} a échoué (code {result.returncode}) :\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     return result
 
 
@@ -75,9 +81,16 @@ def free_port() -> int:
 def lab_settings(env: dict, bin_dir: Path, workdir: Path) -> dict:
     """Démarre le JupyterLab de l'environnement et lit les réglages qu'il sert au navigateur."""
     port, token = free_port(), "binder-check"
-    command = [str(bin_dir / "binder-start"), str(bin_dir / "jupyter"), "lab", "--no-browser",
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-               f"--ServerApp.root_dir={workdir}", f"--IdentityProvider.token={token}"]
+    command = [
+        str(bin_dir / "binder-start"),
+        str(bin_dir / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--ServerApp.root_dir={workdir}",
+        f"--IdentityProvider.token={token}",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")
     log = open(workdir / "jupyterlab.log", "w")
@@ -91,8 +104,10 @@ def lab_settings(env: dict, bin_dir: Path, workdir: Path) -> dict:
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    fail(f"JupyterLab de l'environnement Binder ne démarre pas "
-                         f"(journal : {workdir / 'jupyterlab.log'}).")
+                    fail(
+                        f"JupyterLab de l'environnement Binder ne démarre pas "
+                        f"(journal : {workdir / 'jupyterlab.log'})."
+                    )
                 time.sleep(0.5)
 
         def get(path: str) -> dict:
@@ -130,30 +145,56 @@ def main() -> None:
     print(f"1/5 Environnement neuf ({python}) dans {venv}", flush=True)
     subprocess.run([python, "-m", "venv", str(venv)], check=True)
     # Un environnement propre : rien du .venv de développement, configuration Jupyter vide.
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
-    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
-               JUPYTER_CONFIG_DIR=str(work / "config"), JUPYTER_DATA_DIR=str(work / "data"),
-               JUPYTER_RUNTIME_DIR=str(work / "runtime"), IPYTHONDIR=str(work / "ipython"),
-               AE_FAST="1", AE_ARTEFACTS=str(work / "artefacts"),
-               KERAS_HOME=str(work / "keras"), MPLBACKEND="Agg")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")
+    }
+    env.update(
+        PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+        JUPYTER_CONFIG_DIR=str(work / "config"),
+        JUPYTER_DATA_DIR=str(work / "data"),
+        JUPYTER_RUNTIME_DIR=str(work / "runtime"),
+        IPYTHONDIR=str(work / "ipython"),
+        AE_FAST="1",
+        AE_ARTEFACTS=str(work / "artefacts"),
+        KERAS_HOME=str(work / "keras"),
+        MPLBACKEND="Agg",
+    )
 
     print("2/5 pip install -r binder/requirements.txt (seul)", flush=True)
-    run([str(bin_dir / "pip"), "install", "--disable-pip-version-check", "-q", "-r",
-         str(BINDER / "requirements.txt")], env)
+    run(
+        [
+            str(bin_dir / "pip"),
+            "install",
+            "--disable-pip-version-check",
+            "-q",
+            "-r",
+            str(BINDER / "requirements.txt"),
+        ],
+        env,
+    )
     # Le jeu des apprenants seul, aux versions de constraints.txt (pip et les outils
     # d'installation du venv mis à part).
-    frozen = run([str(bin_dir / "pip"), "freeze", "--all", "--disable-pip-version-check"],
-                 env).stdout.split()
-    wanted = {line.lower().replace("_", "-") for line in
-              (ROOT / "constraints.txt").read_text(encoding="utf-8").split() if "==" in line}
+    frozen = run(
+        [str(bin_dir / "pip"), "freeze", "--all", "--disable-pip-version-check"], env
+    ).stdout.split()
+    wanted = {
+        line.lower().replace("_", "-")
+        for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").split()
+        if "==" in line
+    }
     installed = {line.lower().replace("_", "-") for line in frozen if "==" in line}
-    loose = sorted(p for p in installed - wanted
-                   if p.split("==")[0] not in ("pip", "setuptools", "wheel"))
+    loose = sorted(
+        p for p in installed - wanted if p.split("==")[0] not in ("pip", "setuptools", "wheel")
+    )
     if loose:
         fail(f"versions hors de constraints.txt dans l'environnement Binder : {loose}")
-    tools = sorted(p.split("==")[0] for p in installed
-                   if p.split("==")[0] in ("pytest", "ruff", "nbval", "playwright"))
+    tools = sorted(
+        p.split("==")[0]
+        for p in installed
+        if p.split("==")[0] in ("pytest", "ruff", "nbval", "playwright")
+    )
     if tools:
         fail(f"outils de développeur installés sur Binder : {tools}")
     print("3/5 ./binder/postBuild depuis la racine du dépôt", flush=True)
@@ -167,8 +208,9 @@ def main() -> None:
     widget_lines = [line for line in listing.splitlines() if WIDGETS in line]
     if not widget_lines or "enabled" not in widget_lines[0] or "OK" not in widget_lines[0]:
         fail(f"l'extension {WIDGETS} n'est pas active dans ce JupyterLab :\n{listing}")
-    kernels = json.loads(run([str(bin_dir / "jupyter"), "kernelspec", "list", "--json"],
-                             env).stdout)["kernelspecs"]
+    kernels = json.loads(
+        run([str(bin_dir / "jupyter"), "kernelspec", "list", "--json"], env).stdout
+    )["kernelspecs"]
     kernel_python = Path(kernels["python3"]["spec"]["argv"][0])
     if not (kernel_python == Path("python") or kernel_python.is_relative_to(venv)):
         fail(f"le noyau python3 n'est pas celui de l'environnement Binder : {kernel_python}")
@@ -177,33 +219,57 @@ def main() -> None:
     news = setting(settings["notification"], "fetchNews")
     languages = settings["languages"].get("data", {})
     if locale != "fr_FR" or "fr_FR" not in languages:
-        fail(f"JupyterLab n'est pas en français : langue {locale!r}, "
-             f"packs installés {sorted(languages)}.")
+        fail(
+            f"JupyterLab n'est pas en français : langue {locale!r}, "
+            f"packs installés {sorted(languages)}."
+        )
     if news != "false":
         fail(f"la fenêtre des nouvelles de Jupyter n'est pas désactivée (fetchNews={news!r}).")
 
-    print(f"5/5 Notebooks {', '.join(n[:2] for n in NOTEBOOKS)} en mode rapide, "
-          "avec le jupyter de cet environnement", flush=True)
+    print(
+        f"5/5 Notebooks {', '.join(n[:2] for n in NOTEBOOKS)} en mode rapide, "
+        "avec le jupyter de cet environnement",
+        flush=True,
+    )
     outputs = work / "executes"
     for name in NOTEBOOKS:
         start = time.perf_counter()
-        run([str(bin_dir / "binder-start"), str(bin_dir / "jupyter"), "nbconvert", "--to",
-             "notebook", "--execute", f"--output-dir={outputs}",
-             "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=python3",
-             str(ROOT / "notebooks" / name)], env)
+        run(
+            [
+                str(bin_dir / "binder-start"),
+                str(bin_dir / "jupyter"),
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                f"--output-dir={outputs}",
+                "--ExecutePreprocessor.timeout=600",
+                "--ExecutePreprocessor.kernel_name=python3",
+                str(ROOT / "notebooks" / name),
+            ],
+            env,
+        )
         nb = json.loads((outputs / name).read_text(encoding="utf-8"))
-        errors = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]
-                  if o["output_type"] == "error"]
+        errors = [
+            o
+            for c in nb["cells"]
+            if c["cell_type"] == "code"
+            for o in c["outputs"]
+            if o["output_type"] == "error"
+        ]
         if errors:
             fail(f"{name} : erreur à l'exécution : {errors[0].get('ename')}")
-        print(f"    {name} : exécuté en {time.perf_counter() - start:.0f} s, sans erreur",
-              flush=True)
+        print(
+            f"    {name} : exécuté en {time.perf_counter() - start:.0f} s, sans erreur", flush=True
+        )
 
     shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
-    print(f"Binder : environnement construit et vérifié en {elapsed // 60:.0f} min "
-          f"{elapsed % 60:02.0f} s — widgets actifs, JupyterLab en français, sans fenêtre "
-          "des nouvelles, notebooks 01, 02 et 10 exécutés.")
+    print(
+        f"Binder : environnement construit et vérifié en {elapsed // 60:.0f} min "
+        f"{elapsed % 60:02.0f} s — widgets actifs, JupyterLab en français, sans fenêtre "
+        "des nouvelles, notebooks 01, 02 et 10 exécutés."
+    )
 
 
 if __name__ == "__main__":

@@ -55,13 +55,15 @@ def header(name: str, title: str, previous: tuple | None, following: tuple | Non
         links.insert(0, f"← [{previous[1]}]({previous[0]})")
     if following:
         links.append(f"[{following[1]}]({following[0]}) →")
-    return "\n".join([
-        f"# {title}",
-        "",
-        badges(name),
-        "",
-        " · ".join(links),
-    ])
+    return "\n".join(
+        [
+            f"# {title}",
+            "",
+            badges(name),
+            "",
+            " · ".join(links),
+        ]
+    )
 
 
 COLAB_COPY = "/content/depot"  # où Colab clone le dépôt (son dossier de travail est /content)
@@ -69,21 +71,24 @@ COLAB_COPY = "/content/depot"  # où Colab clone le dépôt (son dossier de trav
 
 def colab_cell() -> str:
     """La cellule d'installation pour Colab ; tests/test_colab.py l'exécute comme Colab."""
-    return "\n".join([
-        "# Sur Colab seulement : récupère le dépôt et installe ae_utils (ne fait rien ailleurs).",
-        "import sys",
-        "",
-        f'DEPOT = "https://github.com/{REPOSITORY}"',
-        f'COPIE = "{COLAB_COPY}"',
-        'if "google.colab" in sys.modules:',
-        "    import os",
-        "",
-        "    if not os.path.isdir(COPIE):  # une seule fois par session Colab",
-        "        !git clone -q --depth 1 {DEPOT} {COPIE}",
-        "    %pip install -q --no-deps -r {COPIE}/requirements-mnist.txt -e {COPIE}",
-        "    %cd {COPIE}/notebooks",
-        "    sys.path.insert(0, COPIE)  # ae_utils importable sans redémarrer le noyau",
-    ])
+    return "\n".join(
+        [
+            "# Sur Colab seulement : récupère le dépôt et installe ae_utils (ne fait rien "
+            "ailleurs).",
+            "import sys",
+            "",
+            f'DEPOT = "https://github.com/{REPOSITORY}"',
+            f'COPIE = "{COLAB_COPY}"',
+            'if "google.colab" in sys.modules:',
+            "    import os",
+            "",
+            "    if not os.path.isdir(COPIE):  # une seule fois par session Colab",
+            "        !git clone -q --depth 1 {DEPOT} {COPIE}",
+            "    %pip install -q --no-deps -r {COPIE}/requirements-mnist.txt -e {COPIE}",
+            "    %cd {COPIE}/notebooks",
+            "    sys.path.insert(0, COPIE)  # ae_utils importable sans redémarrer le noyau",
+        ]
+    )
 
 
 def update(check: bool = False) -> list[str]:

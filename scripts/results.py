@@ -28,32 +28,62 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BENCHMARKS_README = ROOT / "benchmarks" / "README.md"
 NOTEBOOK_RESULTS = ROOT / "benchmarks" / "results" / "notebooks.md"
-NBSP = "\u00a0"
+NBSP = "\u00a0"  # espace insécable : avant : ; ? ! % (CONTRIBUTING.md)
+THIN_NBSP = "\u202f"  # espace fine insécable : entre les milliers
 
 # Les résultats clés : (ligne, mesure, notebook, (motif, unité) de la valeur, comparaisons).
 # Chaque motif est cherché dans le texte affiché par le notebook ; son 1er groupe est la
-# valeur, telle qu'imprimée (point décimal), écrite ici en français (virgule décimale).
-NUMBER = r"([\d.]+)"
+# valeur, recopiée telle qu'imprimée (à la française : ae_utils.text.fr).
+NUMBER = r"([\d,]+)"
 KEY_RESULTS = [
-    ("05–06", "MSE de reconstruction, modèle du tutoriel", "06_visualisation.ipynb",
-     (rf"autoencodeur du tutoriel\s+{NUMBER}", ""),
-     [("image moyenne", rf"image moyenne\s+{NUMBER}", "")]),
-    ("07", "PSNR moyen après débruitage (bruit gaussien, facteur 0,5), débruiteur élargi, "
-           "bruit neuf à chaque époque", "07_debruitage.ipynb",
-     (rf"débruiteur élargi, bruit neuf\s+{NUMBER}\n", "dB"),
-     [("entrée bruitée", rf"entrée bruitée \(facteur 0,5\)\s+{NUMBER}\n", "dB"),
-      ("débruiteur à l'architecture du tutoriel",
-       rf"débruiteur, architecture du tutoriel\s+{NUMBER}\n", "dB")]),
-    ("08", "AUROC moyenne, un autoencodeur ajusté par chiffre, score relatif (les 9 autres "
-           "chiffres sont les anomalies)", "08_detection_anomalies.ipynb",
-     (rf"autoencodeur ajusté, relatif(?:\s+[\d.]+){{10}}\s+{NUMBER}", "%"),
-     [("Deep SVDD (publié)", rf"Deep SVDD \(publié\)(?:\s+[\d.]+){{10}}\s+{NUMBER}", "%"),
-      ("ACP", rf"ACP, 16 composantes, relatif(?:\s+[\d.]+){{10}}\s+{NUMBER}", "%")]),
-    ("09", "Erreur de reconstruction (somme sur les 784 pixels), autoencodeur profond "
-           "784-1000-500-250-30", "09_compression_acp.ipynb",
-     (rf"autoencodeur profond, entraîné ici\s+[\d.]+\s+{NUMBER}", ""),
-     [("Hinton et Salakhutdinov (2006)", rf"autoencodeur profond, entraîné ici\s+{NUMBER}", ""),
-      ("ACP à 30 composantes", rf"ACP à 30 composantes\s+[\d.]+\s+{NUMBER}", "")]),
+    (
+        "05–06",
+        "MSE de reconstruction, modèle du tutoriel",
+        "06_visualisation.ipynb",
+        (rf"autoencodeur du tutoriel\s+{NUMBER}", ""),
+        [("image moyenne", rf"image moyenne\s+{NUMBER}", "")],
+    ),
+    (
+        "07",
+        "PSNR moyen après débruitage (bruit gaussien, facteur 0,5), débruiteur élargi, "
+        "bruit neuf à chaque époque",
+        "07_debruitage.ipynb",
+        (rf"débruiteur élargi, bruit neuf\s+{NUMBER}\n", "dB"),
+        [
+            ("entrée bruitée", rf"entrée bruitée \(facteur 0,5\)\s+{NUMBER}\n", "dB"),
+            (
+                "débruiteur à l'architecture du tutoriel",
+                rf"débruiteur, architecture du tutoriel\s+{NUMBER}\n",
+                "dB",
+            ),
+        ],
+    ),
+    (
+        "08",
+        "AUROC moyenne, un autoencodeur ajusté par chiffre, score relatif (les 9 autres "
+        "chiffres sont les anomalies)",
+        "08_detection_anomalies.ipynb",
+        (rf"autoencodeur ajusté, relatif(?:\s+[\d,]+){{10}}\s+{NUMBER}", "%"),
+        [
+            ("Deep SVDD (publié)", rf"Deep SVDD \(publié\)(?:\s+[\d,]+){{10}}\s+{NUMBER}", "%"),
+            ("ACP", rf"ACP, 16 composantes, relatif(?:\s+[\d,]+){{10}}\s+{NUMBER}", "%"),
+        ],
+    ),
+    (
+        "09",
+        "Erreur de reconstruction (somme sur les 784 pixels), autoencodeur profond "
+        "784-1000-500-250-30",
+        "09_compression_acp.ipynb",
+        (rf"autoencodeur profond, entraîné ici\s+[\d,]+\s+{NUMBER}", ""),
+        [
+            (
+                "Hinton et Salakhutdinov (2006)",
+                rf"autoencodeur profond, entraîné ici\s+{NUMBER}",
+                "",
+            ),
+            ("ACP à 30 composantes", rf"ACP à 30 composantes\s+[\d,]+\s+{NUMBER}", ""),
+        ],
+    ),
 ]
 
 
@@ -62,22 +92,32 @@ class SourceError(ValueError):
 
 
 def french(number: str, unit: str = "") -> str:
-    """« 97.84 » (imprimé par un notebook) et « % » → « 97,84 % » (espace insécable)."""
+    """Un nombre recopié, et son unité : « 97,84 » et « % » → « 97,84 % » (espace insécable).
+
+    Les notebooks impriment déjà à la française ; les fichiers des bancs d'essai
+    (benchmarks/results/*.md) écrivent le point décimal de Python, remplacé ici.
+    """
     return number.replace(".", ",") + (NBSP + unit if unit else "")
 
 
 def printed(notebook: str) -> str:
     """Tout le texte affiché par les cellules de code d'un notebook publié."""
     nb = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))
-    return "".join("".join(output.get("text", "")) for cell in nb["cells"]
-                   if cell["cell_type"] == "code" for output in cell["outputs"])
+    return "".join(
+        "".join(output.get("text", ""))
+        for cell in nb["cells"]
+        if cell["cell_type"] == "code"
+        for output in cell["outputs"]
+    )
 
 
 def find(notebook: str, text: str, pattern: str) -> str:
     found = re.search(pattern, text)
     if not found:
-        raise SourceError(f"{notebook} : « {pattern} » introuvable dans les sorties publiées ; "
-                          "relancez make run ou corrigez le motif dans scripts/results.py")
+        raise SourceError(
+            f"{notebook} : « {pattern} » introuvable dans les sorties publiées ; "
+            "relancez make run ou corrigez le motif dans scripts/results.py"
+        )
     return found[1]
 
 
@@ -86,8 +126,9 @@ def key_results_table() -> str:
     for row, measure, notebook, (pattern, unit), comparisons in KEY_RESULTS:
         text = printed(notebook)
         value = french(find(notebook, text, pattern), unit)
-        others = f"{NBSP}; ".join(f"{label}{NBSP}: {french(find(notebook, text, p), u)}"
-                                  for label, p, u in comparisons)
+        others = f"{NBSP}; ".join(
+            f"{label}{NBSP}: {french(find(notebook, text, p), u)}" for label, p, u in comparisons
+        )
         lines.append(f"| {row} | {measure} | {value} | {others} |")
     return "\n".join(lines)
 
@@ -101,15 +142,17 @@ def measured_notebooks() -> dict[str, tuple[str, int]]:
             measured[cells[0][:2]] = (cells[1], int(cells[2]))
     expected = sorted(p.name[:2] for p in (ROOT / "notebooks").glob("*.ipynb"))
     if sorted(measured) != expected:
-        raise SourceError(f"{NOTEBOOK_RESULTS.name} : notebooks mesurés {sorted(measured)}, "
-                          f"attendus {expected} ; lancez make run")
+        raise SourceError(
+            f"{NOTEBOOK_RESULTS.name} : notebooks mesurés {sorted(measured)}, "
+            f"attendus {expected} ; lancez make run"
+        )
     return measured
 
 
 def memory_table(measured: dict[str, tuple[str, int]]) -> str:
     lines = ["| Notebook | Durée | Mémoire max. (Mio) |", "|---|---|---|"]
     for number, (duration, peak) in sorted(measured.items()):
-        lines.append(f"| {number} | {duration} | {peak:,} |".replace(",", NBSP))
+        lines.append(f"| {number} | {duration} | {peak:,} |".replace(",", THIN_NBSP))
     return "\n".join(lines)
 
 
@@ -121,29 +164,40 @@ def with_durations(table: str, measured: dict[str, tuple[str, int]]) -> str:
         if number:
             if number[1] not in measured:
                 raise SourceError(f"README : le notebook {number[1]} n'a pas de durée mesurée")
-            line = line[:line.rstrip(" |").rfind("|") + 1] + f" {measured[number[1]][0]} |"
+            line = line[: line.rstrip(" |").rfind("|") + 1] + f" {measured[number[1]][0]} |"
         out.append(line)
     return "\n".join(out)
 
 
 # Les tableaux de vitesse de benchmarks/README.md, depuis les fichiers de
 # benchmarks/train_speed.py : (fichier, ligne du banc, libellé dans le README).
-SPEED_MAIN = ("train_speed_main.md", [
-    ("tutoriel", "`tutoriel` : le code du tutoriel, `fit(x_train, x_train)` sur NumPy"),
-    ("notebooks", "`notebooks` : `fit(images, images)`, un seul tenseur, "
-                  "`steps_per_execution=50`"),
-    ("numpy+spe50", "`numpy+spe50` : `fit(x_train, x_train)` et `steps_per_execution=50`"),
-    ("notebooks+bf16", "`notebooks+bf16` : le même, en précision mixte bfloat16"),
-    ("tf.data-index+spe235", "`tf.data-index+spe235` : pipeline `tf.data`, une époque par appel"),
-    ("pytorch", "`pytorch` : boucle PyTorch (torch 2.13.0, CPU)"),
-    ("plancher", "`plancher` : les seuls produits matriciels"),
-])
-SPEED_SPE47 = (("train_speed_spe47.md", "train_speed_spe47_bis.md"), [
-    ("tutoriel", "`tutoriel`"),
-    ("notebooks", "`notebooks` (un seul tenseur, 47)"),
-    ("numpy+spe50", "`numpy+spe50` (l'ancienne valeur)"),
-    ("numpy+spe47", "`numpy+spe47` (la nouvelle)"),
-])
+SPEED_MAIN = (
+    "train_speed_main.md",
+    [
+        ("tutoriel", "`tutoriel` : le code du tutoriel, `fit(x_train, x_train)` sur NumPy"),
+        (
+            "notebooks",
+            "`notebooks` : `fit(images, images)`, un seul tenseur, `steps_per_execution=50`",
+        ),
+        ("numpy+spe50", "`numpy+spe50` : `fit(x_train, x_train)` et `steps_per_execution=50`"),
+        ("notebooks+bf16", "`notebooks+bf16` : le même, en précision mixte bfloat16"),
+        (
+            "tf.data-index+spe235",
+            "`tf.data-index+spe235` : pipeline `tf.data`, une époque par appel",
+        ),
+        ("pytorch", "`pytorch` : boucle PyTorch (torch 2.13.0, CPU)"),
+        ("plancher", "`plancher` : les seuls produits matriciels"),
+    ],
+)
+SPEED_SPE47 = (
+    ("train_speed_spe47.md", "train_speed_spe47_bis.md"),
+    [
+        ("tutoriel", "`tutoriel`"),
+        ("notebooks", "`notebooks` (un seul tenseur, 47)"),
+        ("numpy+spe50", "`numpy+spe50` (l'ancienne valeur)"),
+        ("numpy+spe47", "`numpy+spe47` (la nouvelle)"),
+    ],
+)
 
 
 def speed_rows(name: str) -> dict[str, list[str]]:
@@ -162,25 +216,31 @@ def speed_rows(name: str) -> dict[str, list[str]]:
 def speed_main_table() -> str:
     name, labels = SPEED_MAIN
     rows = speed_rows(name)
-    lines = ["| Ligne | s / époque | images / s | vitesse / tutoriel | MSE de test / tutoriel "
-             "| mémoire max. (Mio) |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| Ligne | s / époque | images / s | vitesse / tutoriel | MSE de test / tutoriel "
+        "| mémoire max. (Mio) |",
+        "|---|---|---|---|---|---|",
+    ]
     for row, label in labels:
         if row not in rows:
             raise SourceError(f"{name} : ligne « {row} » absente")
         _, _, epoch, images, _, peak, speed, mse, _ = rows[row]
-        images = images.replace(" ", NBSP)
-        peak = f"{int(peak):,}".replace(",", NBSP)
+        images = images.replace(" ", THIN_NBSP)
+        peak = f"{int(peak):,}".replace(",", THIN_NBSP)
         label = label.replace("` : ", f"`{NBSP}: ")  # espace insécable avant le deux-points
-        lines.append(f"| {label} | {french(epoch)} | {images} | {french(speed)} | "
-                     f"{french(mse)} | {peak} |")
+        lines.append(
+            f"| {label} | {french(epoch)} | {images} | {french(speed)} | {french(mse)} | {peak} |"
+        )
     return "\n".join(lines)
 
 
 def speed_spe47_table() -> str:
     names, labels = SPEED_SPE47
     runs = [speed_rows(name) for name in names]
-    lines = ["| Ligne | 1er lancement (médiane de 3) | 2e lancement (médiane de 5) |",
-             "|---|---|---|"]
+    lines = [
+        "| Ligne | 1er lancement (médiane de 3) | 2e lancement (médiane de 5) |",
+        "|---|---|---|",
+    ]
     for row, label in labels:
         cells = []
         for run in runs:
@@ -202,8 +262,10 @@ def block(name: str) -> re.Pattern:
 def replace_block(text: str, name: str, make, path: Path) -> str:
     pattern = block(name)
     if len(pattern.findall(text)) != 1:
-        raise SourceError(f"{path.name} : il faut une et une seule paire de balises "
-                          f"« <!-- {name} : … --> » et « <!-- /{name} --> »")
+        raise SourceError(
+            f"{path.name} : il faut une et une seule paire de balises "
+            f"« <!-- {name} : … --> » et « <!-- /{name} --> »"
+        )
     return pattern.sub(lambda m: m[1] + make(m[2]) + m[3], text)
 
 
@@ -211,11 +273,15 @@ def update(check: bool = False) -> list[str]:
     """Réécrit les tableaux (ou, avec check, les compare) ; renvoie les fichiers à mettre à jour."""
     measured = measured_notebooks()
     changes = {
-        README: [("résultats", lambda _: key_results_table()),
-                 ("notebooks", lambda table: with_durations(table, measured))],
-        BENCHMARKS_README: [("mesures", lambda _: memory_table(measured)),
-                            ("vitesse", lambda _: speed_main_table()),
-                            ("vitesse-spe47", lambda _: speed_spe47_table())],
+        README: [
+            ("résultats", lambda _: key_results_table()),
+            ("notebooks", lambda table: with_durations(table, measured)),
+        ],
+        BENCHMARKS_README: [
+            ("mesures", lambda _: memory_table(measured)),
+            ("vitesse", lambda _: speed_main_table()),
+            ("vitesse-spe47", lambda _: speed_spe47_table()),
+        ],
     }
     stale = []
     for path, blocks in changes.items():
@@ -241,8 +307,10 @@ def main(args: list[str]) -> int:
     if check and stale:
         print("Tableaux à régénérer (make results) : " + ", ".join(stale))
         return 1
-    print(("À jour : " if check or not stale else "Réécrits : ")
-          + (", ".join(stale) or "README.md, benchmarks/README.md"))
+    print(
+        ("À jour : " if check or not stale else "Réécrits : ")
+        + (", ".join(stale) or "README.md, benchmarks/README.md")
+    )
     return 0
 
 

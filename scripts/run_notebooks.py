@@ -105,10 +105,16 @@ def run(path: Path) -> tuple[float, float]:
     """Exécute un notebook ; renvoie (secondes, mémoire maximale en Mio)."""
     start = time.perf_counter()
     # Mode complet, une ligne par époque ; journal C++ de TensorFlow sans ses informations.
-    env = {**os.environ, "AE_FAST": "0", "AE_VERBOSE": "2", "TF_CPP_MIN_LOG_LEVEL": "1",
-           "AE_ARTEFACTS": str(RUN_ARTEFACTS)}
-    out = subprocess.run([sys.executable, "-c", WRAPPER, str(path)], capture_output=True,
-                         text=True, env=env)
+    env = {
+        **os.environ,
+        "AE_FAST": "0",
+        "AE_VERBOSE": "2",
+        "TF_CPP_MIN_LOG_LEVEL": "1",
+        "AE_ARTEFACTS": str(RUN_ARTEFACTS),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", WRAPPER, str(path)], capture_output=True, text=True, env=env
+    )
     if out.returncode != 0:
         raise SystemExit(f"Échec de l'exécution de {path.name} :\n{out.stderr[-5000:]}")
     seconds = time.perf_counter() - start
@@ -121,8 +127,10 @@ def write_duration(path: Path, seconds: float, peak_mib: float, where: str) -> N
     strip_startup_log(nb)
     normalize(nb)  # ni horodatages d'exécution ni version de Python de la machine
     nbsp = "\u00a0"  # espace insécable avant : et ; (typographie française)
-    line = (f"**Durée estimée**{nbsp}: {minutes(seconds)} d'exécution complète (mesurée par "
-            f"`make run` sur {where}{nbsp}; mémoire maximale {peak_mib:.0f} Mio).")
+    line = (
+        f"**Durée estimée**{nbsp}: {minutes(seconds)} d'exécution complète (mesurée par "
+        f"`make run` sur {where}{nbsp}; mémoire maximale {peak_mib:.0f} Mio)."
+    )
     for cell in nb.cells:
         if cell.cell_type == "markdown" and DURATION_LINE.search(cell.source):
             cell.source = DURATION_LINE.sub(line, cell.source)
@@ -160,7 +168,8 @@ def write_results(rows: dict[str, str]) -> None:
     RESULTS.write_text(
         "# Exécution complète des notebooks (`make run`)\n\n"
         "| Notebook | Durée | Mémoire max. (Mio) | Machine |\n|---|---|---|---|\n"
-        + "\n".join(rows[k] for k in sorted(rows)) + "\n",
+        + "\n".join(rows[k] for k in sorted(rows))
+        + "\n",
         encoding="utf-8",
     )
     results.update()

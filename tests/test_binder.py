@@ -41,19 +41,25 @@ def pins(path, machine=None):
 
 
 def test_every_requirement_is_pinned_exactly():
-    for path in (ROOT / "requirements.txt", ROOT / "binder" / "requirements.txt",
-                 ROOT / "requirements-dev.txt", ROOT / "requirements-mnist.txt",
-                 ROOT / "constraints.txt"):
+    for path in (
+        ROOT / "requirements.txt",
+        ROOT / "binder" / "requirements.txt",
+        ROOT / "requirements-dev.txt",
+        ROOT / "requirements-mnist.txt",
+        ROOT / "constraints.txt",
+    ):
         for line in requirement_lines(path):
             assert PIN.fullmatch(line), (path, line)
 
 
 def test_the_root_asks_for_exactly_one_tensorflow_on_every_platform():
     """tensorflow-cpu là où il existe (Linux x86_64, Windows), tensorflow ailleurs, jamais deux."""
-    machines = [{"sys_platform": "linux", "platform_machine": "x86_64"},
-                {"sys_platform": "linux", "platform_machine": "aarch64"},
-                {"sys_platform": "darwin", "platform_machine": "arm64"},
-                {"sys_platform": "win32", "platform_machine": "AMD64"}]
+    machines = [
+        {"sys_platform": "linux", "platform_machine": "x86_64"},
+        {"sys_platform": "linux", "platform_machine": "aarch64"},
+        {"sys_platform": "darwin", "platform_machine": "arm64"},
+        {"sys_platform": "win32", "platform_machine": "AMD64"},
+    ]
     chosen = []
     for machine in machines:
         installed = pins(ROOT / "requirements.txt", machine)
@@ -73,7 +79,8 @@ def test_binder_scripts_are_executable():
     for name in ("postBuild", "start"):
         assert (ROOT / "binder" / name).stat().st_mode & 0o111, f"binder/{name} : chmod +x"
     assert (ROOT / "binder" / "start").read_text().rstrip().endswith('exec "$@"'), (
-        "repo2docker exige que binder/start finisse par exec \"$@\"")
+        "repo2docker exige que binder/start finisse par exec \"$@\""
+    )
 
 
 def test_learners_get_no_developer_tool_and_every_version_is_constrained():
@@ -108,12 +115,20 @@ def test_constraints_pin_every_installed_dependency_of_the_series():
 
     from packaging.requirements import Requirement
 
-    constraints = {canonical(name): version for name, version in
-                   pins(ROOT / "constraints.txt").items()}
-    roots = [canonical(name) for name, _ in
-             (p for path in ("requirements.txt", "requirements-dev.txt")
-              for p in pins(ROOT / path, dict(BINDER_MACHINE, python_version="3.11",
-                                              python_full_version="3.11.0")).items())]
+    constraints = {
+        canonical(name): version for name, version in pins(ROOT / "constraints.txt").items()
+    }
+    roots = [
+        canonical(name)
+        for name, _ in (
+            p
+            for path in ("requirements.txt", "requirements-dev.txt")
+            for p in pins(
+                ROOT / path,
+                dict(BINDER_MACHINE, python_version="3.11", python_full_version="3.11.0"),
+            ).items()
+        )
+    ]
     seen, todo, missing = set(), list(roots), []
     while todo:
         name = todo.pop()

@@ -32,19 +32,29 @@ EXPLORER_NOTEBOOK = ROOT / "notebooks" / "10_espace_latent.ipynb"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Sans ces options, Chromium tente sans cesse de joindre le réseau (fermé ici) ; en root,
 # il exige --no-sandbox.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 TOKEN = "test-navigateur"
 # Le menu « Run » de JupyterLab en français (jupyterlab-language-pack-fr-fr 4.5.post3).
 RUN_MENU = "Exécution"
 NEWS_QUESTION = "nouvelles officielles de Jupyter"  # la fenêtre qui couvrait la leçon
 
-pytestmark = [pytest.mark.navigateur, pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="Chromium absent : installez-le avec « apt-get install chromium » "
-           "(.ci/run le fait) pour lancer le test dans un vrai navigateur",
-)]
+pytestmark = [
+    pytest.mark.navigateur,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Chromium absent : installez-le avec « apt-get install chromium » "
+        "(.ci/run le fait) pour lancer le test dans un vrai navigateur",
+    ),
+]
 
 
 def free_port() -> int:
@@ -93,19 +103,32 @@ def jupyterlab(tmp_path):
                 cell["outputs"], cell["execution_count"] = [], None
         (workdir / source.name).write_text(json.dumps(notebook), encoding="utf-8")
         port = free_port()
-        env = {**os.environ, "AE_FAST": "1", "JUPYTER_TOKEN": TOKEN,
-               "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-               "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-        command = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
-                   "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-                   "--ServerApp.port_retries=0", f"--ServerApp.root_dir={workdir}"]
+        env = {
+            **os.environ,
+            "AE_FAST": "1",
+            "JUPYTER_TOKEN": TOKEN,
+            "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={workdir}",
+        ]
         # Ni langue ni nouvelles réglées ici : ce sont les réglages du dépôt
         # (binder/overrides.json, installés par make install et par binder/postBuild).
         if os.geteuid() == 0:
             command.append("--allow-root")
         log = open(tmp_path / "jupyterlab.log", "w")
-        servers.append((subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log),
-                        log))
+        servers.append(
+            (subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log), log)
+        )
         wait_for_server(f"http://127.0.0.1:{port}/api/status?token={TOKEN}")
         return port, workdir
 
@@ -122,7 +145,9 @@ def jupyterlab(tmp_path):
 def open_browser(playwright, tmp_path):
     return playwright.chromium.launch_persistent_context(
         str(tmp_path / "profil-chromium"),  # profil neuf et vide
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
         viewport={"width": 1400, "height": 1000},
     )
 
@@ -140,7 +165,8 @@ def run_all_cells(page, port: int, playwright_api, timeout_ms: int = 180_000) ->
             page.wait_for_function(
                 """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
                     .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
-                timeout=30_000, polling=500,
+                timeout=30_000,
+                polling=500,
             )
             break
         except playwright_api.TimeoutError:
@@ -157,8 +183,7 @@ def run_all_cells(page, port: int, playwright_api, timeout_ms: int = 180_000) ->
         timeout=timeout_ms,
         polling=500,
     )
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
 
 
 def tracebacks(page) -> list[str]:
@@ -177,8 +202,10 @@ def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
         page.goto(f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.name}?token={TOKEN}")
         run_all_cells(page, port, playwright_api)
         menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_text_contents()
-        news = page.get_by_text(NEWS_QUESTION).count() + page.get_by_text(
-            "official Jupyter news").count()
+        news = (
+            page.get_by_text(NEWS_QUESTION).count()
+            + page.get_by_text("official Jupyter news").count()
+        )
         prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
         errors = tracebacks(page)
         images = page.locator(".jp-OutputArea-output img").count()
@@ -198,7 +225,8 @@ def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
     elapsed = time.monotonic() - started
 
     assert {"Fichier", "Édition", "Affichage", RUN_MENU, "Noyau"} <= set(menus), (
-        f"JupyterLab devrait être en français, menus : {menus}")
+        f"JupyterLab devrait être en français, menus : {menus}"
+    )
     assert news == 0, "la fenêtre des nouvelles de Jupyter couvre le notebook"
     assert prompts and all(p.strip().strip(":").strip("[]").isdigit() for p in prompts), prompts
     assert not errors, f"erreurs affichées dans le navigateur : {errors[:2]}"
@@ -206,8 +234,10 @@ def test_notebook_02_runs_in_a_real_browser(jupyterlab, tmp_path):
     outputs = [o for c in saved["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
     assert outputs and not [o for o in outputs if o["output_type"] == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
-    print(f"\nNotebook 02 exécuté dans Chromium en {elapsed:.0f} s "
-          f"({len(prompts)} cellules, {images} images)")
+    print(
+        f"\nNotebook 02 exécuté dans Chromium en {elapsed:.0f} s "
+        f"({len(prompts)} cellules, {images} images)"
+    )
 
 
 def test_latent_explorer_sliders_work_in_a_real_browser(jupyterlab, tmp_path):
@@ -234,7 +264,11 @@ def test_latent_explorer_sliders_work_in_a_real_browser(jupyterlab, tmp_path):
                 const images = document.querySelectorAll('.widget-interact img');
                 const last = images[images.length - 1];
                 return last && last.src !== before;
-            }""", arg=before, timeout=30_000, polling=250)
+            }""",
+            arg=before,
+            timeout=30_000,
+            polling=250,
+        )
         # Chaque pas de curseur redessine l'image : on attend la dernière (stable 2 s), pour
         # que la capture montre l'image du code affiché par les curseurs.
         after, stable_since = image.get_attribute("src"), time.monotonic()

@@ -9,8 +9,9 @@ import pytest
 from ae_utils import config
 
 
-@pytest.mark.parametrize("value, expected", [(None, False), ("", False), ("0", False),
-                                             (" 1 ", True), ("1", True)])
+@pytest.mark.parametrize(
+    "value, expected", [(None, False), ("", False), ("0", False), (" 1 ", True), ("1", True)]
+)
 def test_read_fast(value, expected):
     assert config.read_fast(value) is expected
 
@@ -25,7 +26,10 @@ def config_value(name: str, fast: str) -> str:
     """La valeur de ae_utils.config.<name> dans un Python neuf, avec AE_FAST=fast."""
     out = subprocess.run(
         [sys.executable, "-c", f"from ae_utils import config; print(config.{name})"],
-        env={"AE_FAST": fast, "PATH": ""}, capture_output=True, text=True, check=True,
+        env={"AE_FAST": fast, "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.strip()
 
@@ -63,8 +67,9 @@ def test_set_seed_rejects_bad_seeds_in_french(seed):
         config.set_seed(seed)
 
 
-@pytest.mark.parametrize("value, fast, expected", [(None, True, 0), (None, False, 1),
-                                                   ("2", False, 2), ("0", False, 0)])
+@pytest.mark.parametrize(
+    "value, fast, expected", [(None, True, 0), (None, False, 1), ("2", False, 2), ("0", False, 0)]
+)
 def test_read_verbose(value, fast, expected):
     assert config.read_verbose(value, fast) == expected
 

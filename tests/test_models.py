@@ -1,4 +1,4 @@
-"""Tests de ae_utils.models, ae_utils.metrics et de la préparation des données."""
+"""Tests de ae_utils.models : construction, compilation, entraînement, sauvegarde, remise à zéro."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from ae_utils.config import set_seed
-from ae_utils.data import check_prepared, prepare
-from ae_utils.metrics import psnr
+from ae_utils.data import prepare
 from ae_utils.models import (
     build_autoencoder,
     build_decoder,
@@ -33,45 +32,8 @@ def digits(n: int = 64) -> np.ndarray:
     images = np.zeros((n, 28, 28), dtype=np.uint8)
     for i in range(n):
         left = 4 + i % 16
-        images[i, 4:24, left:left + 3 + i % 4] = 255
+        images[i, 4:24, left : left + 3 + i % 4] = 255
     return images
-
-
-# --- prepare et check_prepared ------------------------------------------------------------
-
-
-def test_prepare_normalises_and_flattens():
-    images = (np.arange(8 * 784) % 256).astype(np.uint8).reshape(8, 28, 28)  # tous les gris
-    x = prepare(images)
-    assert x.shape == (8, 784) and x.dtype == np.float32
-    np.testing.assert_array_equal(x, images.reshape(8, -1).astype("float32") / 255)
-
-
-@pytest.mark.parametrize("bad, error, message", [
-    ([[0] * 28] * 28, TypeError, "reçu : list"),
-    (np.zeros((2, 28, 28), dtype=np.float32), TypeError, "déjà préparées"),
-    (np.zeros((2, 784), dtype=np.uint8), ValueError, r"reçu la forme \(2, 784\)"),
-    (np.zeros((0, 28, 28), dtype=np.uint8), ValueError, r"reçu la forme \(0, 28, 28\)"),
-])
-def test_prepare_rejects_bad_input_in_french(bad, error, message):
-    with pytest.raises(error, match=message):
-        prepare(bad)
-
-
-@pytest.mark.parametrize("bad, error, message", [
-    ("images", TypeError, "reçu : str"),
-    (np.zeros((3, 28, 28), dtype=np.float32), ValueError, "appelez prepare"),
-    (np.zeros((3, 100), dtype=np.float32), ValueError, r"reçu la forme \(3, 100\)"),
-    (np.zeros((0, 784), dtype=np.float32), ValueError, "tableau vide"),
-    (np.zeros((3, 784), dtype=np.uint8), TypeError, "reçu le type uint8"),
-    (np.full((3, 784), np.nan, dtype=np.float32), ValueError, "NaN ou infinies"),
-    (np.full((3, 784), np.inf, dtype=np.float32), ValueError, "NaN ou infinies"),
-    (np.full((3, 784), 255.0, dtype=np.float32), ValueError, "reçu des valeurs de 255 à 255"),
-    (np.full((3, 784), -0.5, dtype=np.float32), ValueError, r"valeurs de -0\.5"),
-])
-def test_check_prepared_rejects_bad_input_in_french(bad, error, message):
-    with pytest.raises(error, match=message):
-        check_prepared(bad, "x_train")
 
 
 # --- Construction -------------------------------------------------------------------------
@@ -84,8 +46,11 @@ def test_autoencoder_has_the_tutorial_architecture():
     assert [layer.units for layer in encoder.layers[1:]] == [128, 64, 32]
     assert [layer.activation.__name__ for layer in encoder.layers[1:]] == ["relu"] * 3
     assert [layer.units for layer in decoder.layers[1:]] == [64, 128, 784]
-    assert [layer.activation.__name__ for layer in decoder.layers[1:]] == ["relu", "relu",
-                                                                           "sigmoid"]
+    assert [layer.activation.__name__ for layer in decoder.layers[1:]] == [
+        "relu",
+        "relu",
+        "sigmoid",
+    ]
     assert model.output_shape == (None, 784) and encoder.output_shape == (None, 32)
 
 
@@ -98,8 +63,7 @@ def test_same_seed_gives_the_tutorial_initial_weights():
     for a, b in zip(source.get_weights(), ours.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     x = RNG.random((16, 784)).astype(np.float32)  # mêmes sorties : mêmes activations aussi
-    np.testing.assert_allclose(source.predict(x, verbose=0), ours.predict(x, verbose=0),
-                               rtol=1e-6)
+    np.testing.assert_allclose(source.predict(x, verbose=0), ours.predict(x, verbose=0), rtol=1e-6)
 
 
 def test_code_size_and_hidden_are_parameters():
@@ -120,42 +84,27 @@ def test_linear_code_can_be_negative_relu_code_cannot():
 
 @pytest.mark.parametrize("builder", [build_encoder, build_autoencoder])
 def test_builders_reject_unknown_code_activation_in_french(builder):
-    with pytest.raises(ValueError, match=r"code_activation doit être l'une des valeurs "
-                                         r"\('relu', None\), reçu : 'tanh'"):
+    with pytest.raises(
+        ValueError,
+        match=r"code_activation doit être l'une des valeurs "
+        r"\('relu', None\), reçu : 'tanh'",
+    ):
         builder(code_activation="tanh")
 
 
 @pytest.mark.parametrize("builder", [build_encoder, build_decoder, build_autoencoder])
-@pytest.mark.parametrize("kwargs, message", [
-    ({"code_size": 0}, "code_size doit être un entier strictement positif, reçu : 0"),
-    ({"code_size": 3.5}, "code_size doit être un entier strictement positif, reçu : 3.5"),
-    ({"hidden": "128"}, "hidden doit être une suite d'entiers strictement positifs"),
-    ({"hidden": (128, -1)}, r"reçu : \(128, -1\)"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"code_size": 0}, "code_size doit être un entier strictement positif, reçu : 0"),
+        ({"code_size": 3.5}, "code_size doit être un entier strictement positif, reçu : 3.5"),
+        ({"hidden": "128"}, "hidden doit être une suite d'entiers strictement positifs"),
+        ({"hidden": (128, -1)}, r"reçu : \(128, -1\)"),
+    ],
+)
 def test_builders_reject_bad_sizes_in_french(builder, kwargs, message):
     with pytest.raises(ValueError, match=message):
         builder(**kwargs)
-
-
-# --- Métrique PSNR ------------------------------------------------------------------------
-
-
-def test_psnr_known_values():
-    target = np.zeros((3, 784), dtype=np.float32)
-    prediction = np.stack([np.full(784, 0.1), np.full(784, np.sqrt(0.001)), np.zeros(784)])
-    values = np.asarray(psnr(target, prediction.astype(np.float32)))
-    np.testing.assert_allclose(values, [20.0, 30.0, 100.0], rtol=1e-5)
-
-
-def test_psnr_rejects_mismatched_sizes_in_french():
-    with pytest.raises(ValueError, match="reçu 784 valeurs par image pour la cible et 10"):
-        psnr(np.zeros((2, 784), np.float32), np.zeros((2, 10), np.float32))
-
-
-def test_psnr_accepts_a_bfloat16_prediction():
-    target = np.zeros((2, 784), dtype=np.float32)
-    prediction = keras.ops.cast(np.full((2, 784), 0.1, dtype=np.float32), "bfloat16")
-    np.testing.assert_allclose(np.asarray(psnr(target, prediction)), [20.0, 20.0], atol=0.05)
 
 
 def test_psnr_is_registered_for_reloading(tmp_path):
@@ -201,10 +150,13 @@ def test_interrupted_first_save_leaves_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("model, path, error, message", [
-    ("modèle", "m.keras", TypeError, "attend un modèle Keras, reçu : str"),
-    (None, "m.h5", ValueError, "extension .keras, reçu : 'm.h5'"),
-])
+@pytest.mark.parametrize(
+    "model, path, error, message",
+    [
+        ("modèle", "m.keras", TypeError, "attend un modèle Keras, reçu : str"),
+        (None, "m.h5", ValueError, "extension .keras, reçu : 'm.h5'"),
+    ],
+)
 def test_save_model_rejects_bad_input_in_french(tmp_path, model, path, error, message):
     model = build_autoencoder(code_size=2, hidden=(8,)) if model is None else model
     with pytest.raises(error, match=message):
@@ -221,8 +173,9 @@ def test_train_autoencoder_computes_exactly_like_fit_on_numpy_arrays():
     model, _ = train_autoencoder(x, x[:32], epochs=2, batch_size=16, code_size=4, hidden=(16,))
     set_seed(5)
     reference = compile_autoencoder(build_autoencoder(4, (16,)))
-    reference.fit(x, x, epochs=2, batch_size=16, shuffle=True, validation_data=(x[:32], x[:32]),
-                  verbose=0)
+    reference.fit(
+        x, x, epochs=2, batch_size=16, shuffle=True, validation_data=(x[:32], x[:32]), verbose=0
+    )
     for a, b in zip(model.get_weights(), reference.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
@@ -237,7 +190,7 @@ def test_a_reset_model_trains_exactly_like_a_new_one():
     import tensorflow as tf
 
     images = prepare(digits(192))
-    datasets = [tf.identity(images[i * 64:(i + 1) * 64]) for i in range(3)]
+    datasets = [tf.identity(images[i * 64 : (i + 1) * 64]) for i in range(3)]
 
     def new_model():
         return compile_autoencoder(build_autoencoder(4, (16,)))
@@ -260,19 +213,23 @@ def test_a_reset_model_trains_exactly_like_a_new_one():
 def test_train_autoencoder_learns_something():
     x = prepare(digits(256))
     set_seed(0)
-    model, history = train_autoencoder(x, x[:64], epochs=8, batch_size=32, code_size=4,
-                                       hidden=(32,))
+    model, history = train_autoencoder(
+        x, x[:64], epochs=8, batch_size=32, code_size=4, hidden=(32,)
+    )
     assert len(history.history["loss"]) == 8
     assert history.history["loss"][-1] < history.history["loss"][0] / 2
     assert set(history.history) >= {"loss", "mae", "psnr", "val_loss", "val_psnr"}
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"epochs": 0}, ValueError, "epochs doit être un entier strictement positif, reçu : 0"),
-    ({"batch_size": 2.5}, ValueError, "batch_size doit être un entier strictement positif"),
-    ({"x_train": np.zeros((4, 28, 28), np.float32)}, ValueError, "x_train doit être"),
-    ({"x_val": np.full((4, 784), 2.0, np.float32)}, ValueError, "x_val doit être"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"epochs": 0}, ValueError, "epochs doit être un entier strictement positif, reçu : 0"),
+        ({"batch_size": 2.5}, ValueError, "batch_size doit être un entier strictement positif"),
+        ({"x_train": np.zeros((4, 28, 28), np.float32)}, ValueError, "x_train doit être"),
+        ({"x_val": np.full((4, 784), 2.0, np.float32)}, ValueError, "x_val doit être"),
+    ],
+)
 def test_train_autoencoder_rejects_bad_input_in_french(kwargs, error, message):
     args = {"x_train": np.zeros((4, 784), np.float32), "x_val": np.zeros((4, 784), np.float32)}
     args.update(kwargs)
@@ -285,8 +242,7 @@ def test_training_twice_with_the_seed_gives_identical_weights():
     weights = []
     for _ in range(2):
         set_seed(42)
-        model, _ = train_autoencoder(x, x[:32], epochs=2, batch_size=32, code_size=4,
-                                     hidden=(32,))
+        model, _ = train_autoencoder(x, x[:32], epochs=2, batch_size=32, code_size=4, hidden=(32,))
         weights.append(model.get_weights())
     for a, b in zip(*weights, strict=True):
         np.testing.assert_array_equal(a, b)
@@ -295,20 +251,32 @@ def test_training_twice_with_the_seed_gives_identical_weights():
 # --- Noms d'options inconnus, arguments manquants, tailles incompatibles --------------------
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: train_autoencoder(np.zeros((4, 784), np.float32), np.zeros((4, 784), np.float32),
-                               epoch=3),
-     "train_autoencoder : option inconnue « epoch » \\(vouliez-vous dire « epochs » \\?\\)"),
-    (lambda: build_autoencoder(code=8), "build_autoencoder : option inconnue « code »"),
-    (lambda: prepare(digits(2), normalize=True), "prepare : option inconnue « normalize »"),
-    (lambda: save_model(build_autoencoder(2, (8,)), path="m.keras", overwrite=True),
-     "save_model : option inconnue « overwrite »"),
-    (lambda: set_seed(seeds=1),
-     "set_seed : option inconnue « seeds » \\(vouliez-vous dire « seed »"),
-    (lambda: train_autoencoder(np.zeros((4, 784), np.float32)),
-     r"train_autoencoder attend 2 argument\(s\) obligatoire\(s\) \(x_train, x_val\)"),
-    (lambda: compile_autoencoder(), r"compile_autoencoder attend 1 argument"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: train_autoencoder(
+                np.zeros((4, 784), np.float32), np.zeros((4, 784), np.float32), epoch=3
+            ),
+            "train_autoencoder : option inconnue « epoch » \\(vouliez-vous dire « epochs » \\?\\)",
+        ),
+        (lambda: build_autoencoder(code=8), "build_autoencoder : option inconnue « code »"),
+        (lambda: prepare(digits(2), normalize=True), "prepare : option inconnue « normalize »"),
+        (
+            lambda: save_model(build_autoencoder(2, (8,)), path="m.keras", overwrite=True),
+            "save_model : option inconnue « overwrite »",
+        ),
+        (
+            lambda: set_seed(seeds=1),
+            "set_seed : option inconnue « seeds » \\(vouliez-vous dire « seed »",
+        ),
+        (
+            lambda: train_autoencoder(np.zeros((4, 784), np.float32)),
+            r"train_autoencoder attend 2 argument\(s\) obligatoire\(s\) \(x_train, x_val\)",
+        ),
+        (lambda: compile_autoencoder(), r"compile_autoencoder attend 1 argument"),
+    ],
+)
 def test_unknown_options_and_missing_arguments_get_a_french_error(call, message):
     with pytest.raises(TypeError, match=message):
         call()
@@ -317,11 +285,6 @@ def test_unknown_options_and_missing_arguments_get_a_french_error(call, message)
 def test_compile_autoencoder_rejects_a_non_model_in_french():
     with pytest.raises(TypeError, match="compile_autoencoder attend un modèle Keras, reçu : dict"):
         compile_autoencoder({"couches": 3})
-
-
-def test_psnr_rejects_mismatched_lengths_in_french():
-    with pytest.raises(ValueError, match="reçu 5 cibles et 3 prédictions"):
-        psnr(np.zeros((5, 784), np.float32), np.zeros((3, 784), np.float32))
 
 
 def test_load_or_train_trains_and_saves_once_then_loads(tmp_path, capsys):
@@ -338,8 +301,9 @@ def test_load_or_train_trains_and_saves_once_then_loads(tmp_path, capsys):
 
 def test_load_or_train_rejects_bad_input_in_french(tmp_path):
     with pytest.raises(ValueError, match="x_train doit être"):
-        load_or_train_autoencoder(tmp_path / "a.keras", np.zeros((4, 28, 28), np.float32),
-                                  np.zeros((4, 784), np.float32))
+        load_or_train_autoencoder(
+            tmp_path / "a.keras", np.zeros((4, 28, 28), np.float32), np.zeros((4, 784), np.float32)
+        )
     assert not (tmp_path / "a.keras").exists()
 
 
@@ -360,14 +324,17 @@ def assert_counts_right(text: str, steps: int) -> None:
     assert max(done for done, _ in seen) == steps, f"le compteur dépasse {steps} : {seen}"
 
 
-@pytest.mark.parametrize(("n_images", "batch_size", "expected"), [
-    (60_000, 256, 47),  # notebooks 05, 06, 07, 10 : 235 pas = 5 × 47
-    (54_000, 256, 211),  # notebook 08 (validation de 6 000 images) : 211 pas, un nombre premier
-    (10_000, 256, 40),
-    (10_000, 32, 313),  # predict par défaut : 313 pas, premier
-    (5_923, 128, 47),  # un chiffre du notebook 08 : 47 pas
-    (100, 256, 1),
-])
+@pytest.mark.parametrize(
+    ("n_images", "batch_size", "expected"),
+    [
+        (60_000, 256, 47),  # notebooks 05, 06, 07, 10 : 235 pas = 5 × 47
+        (54_000, 256, 211),  # notebook 08 (validation de 6 000 images) : 211 pas, un nombre premier
+        (10_000, 256, 40),
+        (10_000, 32, 313),  # predict par défaut : 313 pas, premier
+        (5_923, 128, 47),  # un chiffre du notebook 08 : 47 pas
+        (100, 256, 1),
+    ],
+)
 def test_steps_per_execution_divides_the_steps_of_an_epoch(n_images, batch_size, expected):
     chosen = steps_per_execution(n_images, batch_size)
     steps = -(-n_images // batch_size)

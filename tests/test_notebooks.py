@@ -28,8 +28,7 @@ def code_cells(nb: dict) -> list[dict]:
 
 def printed(path: Path) -> str:
     """Tout le texte que les cellules de code du notebook ont affiché."""
-    return "".join("".join(o.get("text", "")) for c in code_cells(load(path))
-                   for o in c["outputs"])
+    return "".join("".join(o.get("text", "")) for c in code_cells(load(path)) for o in c["outputs"])
 
 
 def script(name: str):
@@ -81,23 +80,29 @@ FULL_RUN = {
     "01": lambda out: "Mode rapide : False" in out,
     "04": lambda out: "après 3 époque(s)" in out,
     "05": lambda out: "Epoch 50/50" in out,
-    "06": lambda out: value(r"autoencodeur du tutoriel\s+([\d.]+)", out) <= 0.009,
-    "07": lambda out: value(r"débruiteur élargi, bruit neuf\s+([\d.]+)", out) >= 19,
-    "08": lambda out: value(r"autoencodeur ajusté, relatif(?:\s+[\d.]+){10}\s+([\d.]+)",
-                            out) >= 97.5,
-    "09": lambda out: "ACP à 30 composantes : 13.87" in out and value(
-        r"autoencodeur profond, entraîné ici\s+3\.00\s+([\d.]+)", out) < 3.00,
+    "06": lambda out: value(r"autoencodeur du tutoriel\s+([\d,]+)", out) <= 0.009,
+    "07": lambda out: value(r"débruiteur élargi, bruit neuf\s+([\d,]+)", out) >= 19,
+    "08": lambda out: (
+        value(r"autoencodeur ajusté, relatif(?:\s+[\d,]+){10}\s+([\d,]+)", out) >= 97.5
+    ),
+    "09": lambda out: (
+        "ACP à 30 composantes : 13,87" in out
+        and value(r"autoencodeur profond, entraîné ici\s+3,00\s+([\d,]+)", out) < 3.00
+    ),
     "10": lambda out: "t-SNE sur 5000 points" in out,
 }
 
 
 def value(pattern: str, text: str) -> float:
+    """Le nombre du 1er groupe du motif, imprimé à la française ; nan (toute comparaison
+    échoue) s'il manque."""
     found = re.search(pattern, text)
-    return float(found[1]) if found else float("nan")  # nan : toute comparaison échoue
+    return float(found[1].replace(",", ".")) if found else float("nan")
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] in FULL_RUN],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in NOTEBOOKS if p.name[:2] in FULL_RUN], ids=lambda p: p.name
+)
 def test_committed_outputs_come_from_a_full_run(path):
     """MSE, PSNR, AUROC, erreur : les valeurs du mode complet, pas celles du mode rapide."""
     assert FULL_RUN[path.name[:2]](printed(path)), f"{path.name} : lancez « make run »"
@@ -108,8 +113,10 @@ def test_every_mode_dependent_notebook_has_a_full_run_check():
 
 
 # Ce qui change d'une exécution à l'autre : durées de Keras, adresses, tailles de figures.
-UNSTABLE = re.compile(r"\d+(\.\d+)?\s*(s|ms|us|µs)/(step|sample)|\b\d+(\.\d+)?(s|ms)\b"
-                      r"|0x[0-9a-fA-F]+|<Figure size")
+UNSTABLE = re.compile(
+    r"\d+(\.\d+)?\s*(s|ms|us|µs)/(step|sample)|\b\d+(\.\d+)?(s|ms)\b"
+    r"|0x[0-9a-fA-F]+|<Figure size"
+)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -121,7 +128,8 @@ def test_outputs_compared_by_nbval_are_stable(path):
         if "NBVAL_CHECK_OUTPUT" in "".join(cell["source"]):
             for output in cell["outputs"]:
                 text = "".join(output.get("text", "")) + "".join(
-                    output.get("data", {}).get("text/plain", ""))
+                    output.get("data", {}).get("text/plain", "")
+                )
                 assert not UNSTABLE.search(text), (path.name, UNSTABLE.search(text)[0])
 
 
@@ -162,12 +170,14 @@ def prose(nb: dict) -> str:
 
 def readme_prose(path: Path) -> str:
     """Le texte d'un README, comme `prose` le tire d'un notebook."""
-    return prose({"cells": [{"cell_type": "markdown",
-                             "source": path.read_text(encoding="utf-8")}]})
+    return prose({"cells": [{"cell_type": "markdown", "source": path.read_text(encoding="utf-8")}]})
 
 
-@pytest.mark.parametrize("path", [*NOTEBOOKS, ROOT / "README.md", ROOT / "benchmarks" /
-                                  "README.md"], ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    [*NOTEBOOKS, ROOT / "README.md", ROOT / "benchmarks" / "README.md"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_french_typography_in_markdown(path):
     text = prose(load(path)) if path.suffix == ".ipynb" else readme_prose(path)
     bad = re.findall(r".{0,30}(?: [:;?!]|[«] | [»]).{0,10}", text)
@@ -211,7 +221,9 @@ def test_outputs_hold_no_absolute_path_or_user_name(path):
 # son en-tête, et tout ce qui parle de CUDA sur une machine sans carte graphique.
 TENSORFLOW_LOG = re.compile(
     r"^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w.]+:\d+\]|absl::InitializeLog|cuInit|cuda drivers"
-    r"|rebuild TensorFlow with the appropriate compiler flags", re.M | re.I)
+    r"|rebuild TensorFlow with the appropriate compiler flags",
+    re.M | re.I,
+)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -222,9 +234,14 @@ def test_published_outputs_hold_no_tensorflow_log_line(path):
     d'information du démarrage qui échappent à ce réglage (scripts/run_notebooks.py). Un
     avertissement ou une erreur de TensorFlow fait échouer ce test : à une personne de décider.
     """
-    found = [(i, line) for i, cell in enumerate(code_cells(load(path)))
-             for output in cell["outputs"] if output["output_type"] == "stream"
-             for line in "".join(output["text"]).splitlines() if TENSORFLOW_LOG.search(line)]
+    found = [
+        (i, line)
+        for i, cell in enumerate(code_cells(load(path)))
+        for output in cell["outputs"]
+        if output["output_type"] == "stream"
+        for line in "".join(output["text"]).splitlines()
+        if TENSORFLOW_LOG.search(line)
+    ]
     assert not found, f"{path.name} : journal de TensorFlow dans les sorties : {found[:3]}"
 
 
@@ -232,18 +249,28 @@ def test_the_log_filter_removes_only_startup_information():
     module = script("run_notebooks")
     import nbformat
 
-    startup = ("WARNING: All log messages before absl::InitializeLog() is called are written to "
-               "STDERR\nI0000 00:00:1795659876.081171   14694 port.cc:153] oneDNN custom "
-               "operations are on. You may see slightly different numerical results.\n")
-    real = ("W0000 00:00:1795659878.779513   14694 op_level_cost_estimator.cc:699] Error in "
-            "PredictCost()\n/site-packages/keras/src/trainer.py:12: UserWarning: vrai\n")
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell(outputs=[
-            nbformat.v4.new_output("stream", name="stderr", text=startup),
-            nbformat.v4.new_output("stream", name="stdout", text=startup)]),
-        nbformat.v4.new_code_cell(outputs=[
-            nbformat.v4.new_output("stream", name="stderr", text=startup + real)]),
-    ])
+    startup = (
+        "WARNING: All log messages before absl::InitializeLog() is called are written to "
+        "STDERR\nI0000 00:00:1795659876.081171   14694 port.cc:153] oneDNN custom "
+        "operations are on. You may see slightly different numerical results.\n"
+    )
+    real = (
+        "W0000 00:00:1795659878.779513   14694 op_level_cost_estimator.cc:699] Error in "
+        "PredictCost()\n/site-packages/keras/src/trainer.py:12: UserWarning: vrai\n"
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                outputs=[
+                    nbformat.v4.new_output("stream", name="stderr", text=startup),
+                    nbformat.v4.new_output("stream", name="stdout", text=startup),
+                ]
+            ),
+            nbformat.v4.new_code_cell(
+                outputs=[nbformat.v4.new_output("stream", name="stderr", text=startup + real)]
+            ),
+        ]
+    )
     assert module.strip_startup_log(nb) == 4
     first, second = nb.cells[0].outputs, nb.cells[1].outputs
     assert [o.name for o in first] == ["stdout"]  # stderr vidée : supprimée ; stdout intact
@@ -282,7 +309,8 @@ def test_published_notebooks_are_normalized(path):
     nb = nbformat.read(path, as_version=4)
     assert not script("normalize_notebooks").normalize(nb), (
         f"{path.name} : lancez « python scripts/normalize_notebooks.py {path.name} » "
-        "(make run le fait)")
+        "(make run le fait)"
+    )
 
 
 def test_the_normalizer_removes_execution_fields_and_nothing_else():
@@ -321,26 +349,6 @@ def test_each_notebook_sets_the_seed_and_uses_fast_mode_in_its_parameter_cell(pa
         assert re.search(r"^\w+ = .+ if FAST else .+$", parameters, re.M)
 
 
-def test_notebook_05_trains_like_ae_utils():
-    """Le notebook 06 (et les suivants) réentraînent avec ae_utils : mêmes réglages que le 05."""
-    from ae_utils.models import STEPS_PER_EXECUTION
-
-    source = "".join("".join(c["source"]) for c in code_cells(load(
-        ROOT / "notebooks" / "05_entrainement.ipynb")))
-    assert ('autoencoder.compile(optimizer="adam", loss="mse", metrics=["mae", psnr], '
-            f"steps_per_execution={STEPS_PER_EXECUTION})") in source
-    import inspect
-
-    from ae_utils.models import train_autoencoder
-
-    defaults = inspect.signature(train_autoencoder).parameters
-    assert "batch_size=BATCH_SIZE" in source and "shuffle=True" in source
-    assert "train_images = tf.identity(x_train)" in source  # une copie, pas deux
-    assert "images = tf.identity(x_train)" in inspect.getsource(train_autoencoder)
-    assert f"BATCH_SIZE = {defaults['batch_size'].default}" in source
-    assert f"EPOCHS = 3 if FAST else {defaults['epochs'].default}" in source
-
-
 def test_readme_tables_are_generated_from_their_sources():
     """Résultats clés, durées et mémoire : les README recopient les sorties et les mesures."""
     assert script("results").update(check=True) == [], "lancez « python scripts/results.py »"
@@ -359,8 +367,9 @@ def test_the_results_check_catches_a_number_edited_by_hand(tmp_path, monkeypatch
     assert module.update(check=True) == [str(readme)]
     module.update()  # réécrit la copie depuis la source
     assert row in readme.read_text(encoding="utf-8")
-    monkeypatch.setattr(module, "KEY_RESULTS", [(*module.KEY_RESULTS[0][:3],
-                                                 ("motif absent ([\\d.]+)", ""), [])])
+    monkeypatch.setattr(
+        module, "KEY_RESULTS", [(*module.KEY_RESULTS[0][:3], ("motif absent ([\\d,]+)", ""), [])]
+    )
     with pytest.raises(module.SourceError, match="introuvable dans les sorties publiées"):
         module.update(check=True)
 
@@ -369,5 +378,3 @@ def test_readme_stays_short_for_learners():
     """Le README s'adresse d'abord aux apprenants : l'ingénierie va dans benchmarks/README.md."""
     lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 170, f"README de {len(lines)} lignes (170 au plus)"
-
-

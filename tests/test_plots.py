@@ -1,0 +1,60 @@
+"""Tests de ae_utils.plots : les lignes d'images (notebook 03)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # sans écran
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from ae_utils.plots import image_rows  # noqa: E402
+
+RNG = np.random.default_rng(0)
+
+
+def test_one_row_of_n_images_per_array_with_its_name():
+    flat, square = RNG.random((12, 784)), RNG.random((12, 28, 28))
+    fig = image_rows([flat, square], ["plates", "carrées"], n=5, titles=[None, list("abcde")])
+    try:
+        assert len(fig.axes) == 10
+        np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), flat[0].reshape(28, 28))
+        np.testing.assert_array_equal(fig.axes[9].images[0].get_array(), square[4])
+        assert [fig.axes[0].get_ylabel(), fig.axes[5].get_ylabel()] == ["plates", "carrées"]
+        assert fig.axes[1].get_ylabel() == ""  # le nom à gauche seulement
+        assert [ax.get_title() for ax in fig.axes] == [""] * 5 + list("abcde")
+        assert fig.axes[0].images[0].get_clim() == (0, 1)  # même échelle de gris partout
+    finally:
+        plt.close(fig)
+
+
+def test_a_single_row_works():
+    fig = image_rows([RNG.random((3, 784))], ["seule"], n=3)
+    assert len(fig.axes) == 3
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (
+            {"rows": [RNG.random((4, 784))], "labels": ["a"], "n": 10},
+            r"la ligne 0 \('a'\) doit contenir au moins 10 images .* reçu la forme \(4, 784\)",
+        ),
+        ({"rows": [RNG.random((10, 100))], "labels": ["a"]}, r"reçu la forme \(10, 100\)"),
+        ({"rows": [RNG.random((10, 784))] * 2, "labels": ["a"]}, "reçu 2 lignes et 1 noms"),
+        ({"rows": [], "labels": []}, "au moins une ligne"),
+        ({"rows": [RNG.random((10, 784))], "labels": ["a"], "n": 0}, "entier ≥ 1, reçu : 0"),
+        (
+            {"rows": [RNG.random((10, 784))], "labels": ["a"], "titles": [None, None]},
+            "reçu 2 listes pour 1 lignes",
+        ),
+    ],
+)
+def test_image_rows_rejects_bad_input_in_french(kwargs, message):
+    before = plt.get_fignums()
+    with pytest.raises(ValueError, match=message):
+        image_rows(**kwargs)
+    assert plt.get_fignums() == before  # aucune figure à moitié tracée

@@ -159,11 +159,12 @@ def main(paths: list[str]) -> None:
         write_duration(path, seconds, peak, where)
         rows[path.name] = f"| {path.name} | {minutes(seconds)} | {peak:.0f} | {where} |"
         print(f"  {minutes(seconds)}, mémoire maximale {peak:.0f} Mio", flush=True)
-        write_results(rows)
+        write_results(rows)  # après chaque notebook : une exécution interrompue garde ses mesures
+    results.update()  # à la fin : les README recopient les sorties de tous les notebooks
 
 
 def write_results(rows: dict[str, str]) -> None:
-    """Écrit benchmarks/results/notebooks.md, puis les tableaux des README qui le recopient."""
+    """Écrit benchmarks/results/notebooks.md (durée et mémoire de chaque notebook)."""
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         "# Exécution complète des notebooks (`make run`)\n\n"
@@ -172,7 +173,6 @@ def write_results(rows: dict[str, str]) -> None:
         + "\n",
         encoding="utf-8",
     )
-    results.update()
 
 
 if __name__ == "__main__":

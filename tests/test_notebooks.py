@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
+from helpers import NOTEBOOKS, ROOT, code_cells, load, markdown, printed, script
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SECTIONS = ("**Objectifs**", "**Prérequis**", "**Durée estimée**", "## À retenir", "## Exercices")
-
-
-def load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def markdown(nb: dict) -> str:
-    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-
-
-def code_cells(nb: dict) -> list[dict]:
-    return [c for c in nb["cells"] if c["cell_type"] == "code"]
-
-
-def printed(path: Path) -> str:
-    """Tout le texte que les cellules de code du notebook ont affiché."""
-    return "".join("".join(o.get("text", "")) for c in code_cells(load(path)) for o in c["outputs"])
-
-
-def script(name: str):
-    """Charge scripts/<name>.py comme un module (les scripts ne sont pas un paquet)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_there_are_notebooks():
@@ -47,10 +20,6 @@ def test_notebooks_are_numbered_in_sequence():
     numbers = [int(p.name[:2]) for p in NOTEBOOKS]
     assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name) for p in NOTEBOOKS)
     assert numbers == list(range(1, len(NOTEBOOKS) + 1))
-
-
-def test_headers_are_up_to_date():
-    assert script("headers").update(check=True) == [], "lancez « make headers »"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -147,15 +116,6 @@ def test_latent_explorer_has_a_static_fallback():
     assert bundles[0]["image/png"].startswith("iVBOR")  # un PNG encodé en base64
 
 
-def test_readme_lists_every_notebook_in_order():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    positions = [readme.find(f"(notebooks/{p.name})") for p in NOTEBOOKS]
-    assert -1 not in positions, "un notebook manque dans la table du README"
-    assert positions == sorted(positions)
-
-
-# --- Ce que voit un lecteur sur GitHub ----------------------------------------------------
-
 NBSP = "\u00a0"
 
 
@@ -192,13 +152,6 @@ def test_relative_links_point_to_existing_files(path):
         if "://" in target:
             continue
         assert (path.parent / target).exists(), f"{path.name} : lien cassé vers {target}"
-
-
-def test_readme_relative_links_point_to_existing_files():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme):
-        if "://" not in target:
-            assert (ROOT / target).exists(), f"README : lien cassé vers {target}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -245,63 +198,6 @@ def test_published_outputs_hold_no_tensorflow_log_line(path):
     assert not found, f"{path.name} : journal de TensorFlow dans les sorties : {found[:3]}"
 
 
-def test_the_log_filter_removes_only_startup_information():
-    module = script("run_notebooks")
-    import nbformat
-
-    startup = (
-        "WARNING: All log messages before absl::InitializeLog() is called are written to "
-        "STDERR\nI0000 00:00:1795659876.081171   14694 port.cc:153] oneDNN custom "
-        "operations are on. You may see slightly different numerical results.\n"
-    )
-    real = (
-        "W0000 00:00:1795659878.779513   14694 op_level_cost_estimator.cc:699] Error in "
-        "PredictCost()\n/site-packages/keras/src/trainer.py:12: UserWarning: vrai\n"
-    )
-    nb = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_code_cell(
-                outputs=[
-                    nbformat.v4.new_output("stream", name="stderr", text=startup),
-                    nbformat.v4.new_output("stream", name="stdout", text=startup),
-                ]
-            ),
-            nbformat.v4.new_code_cell(
-                outputs=[nbformat.v4.new_output("stream", name="stderr", text=startup + real)]
-            ),
-        ]
-    )
-    assert module.strip_startup_log(nb) == 4
-    first, second = nb.cells[0].outputs, nb.cells[1].outputs
-    assert [o.name for o in first] == ["stdout"]  # stderr vidée : supprimée ; stdout intact
-    assert second[0].text == real  # avertissements et erreurs gardés
-
-
-def test_make_run_starts_from_an_empty_artefacts_folder(tmp_path, monkeypatch):
-    """Aucune sortie publiée ne vient d'un modèle gardé d'un `make run` précédent."""
-    pytest.importorskip("nbformat")
-    module = script("run_notebooks")
-    folder = tmp_path / "make-run"
-    (folder / "complet").mkdir(parents=True)
-    (folder / "complet" / "autoencodeur_05.keras").write_text("modèle d'un lancement précédent")
-    monkeypatch.setattr(module, "RUN_ARTEFACTS", folder)
-    seen = []
-
-    class Finished:
-        returncode, stderr, stdout = 0, "", "123456\n"
-
-    def fake_run(command, capture_output, text, env):
-        seen.append((env["AE_ARTEFACTS"], sorted(p.name for p in folder.rglob("*"))))
-        return Finished()
-
-    monkeypatch.setattr(module, "machine", lambda: "machine de test")
-    monkeypatch.setattr(module.subprocess, "run", fake_run)
-    monkeypatch.setattr(module, "write_duration", lambda *args: None)
-    monkeypatch.setattr(module, "write_results", lambda rows: None)
-    module.main([str(NOTEBOOKS[0]), str(NOTEBOOKS[1])])
-    assert seen == [(str(folder), []), (str(folder), [])], seen
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_published_notebooks_are_normalized(path):
     """Ni horodatage d'exécution ni version de Python de la machine dans un notebook publié."""
@@ -311,23 +207,6 @@ def test_published_notebooks_are_normalized(path):
         f"{path.name} : lancez « python scripts/normalize_notebooks.py {path.name} » "
         "(make run le fait)"
     )
-
-
-def test_the_normalizer_removes_execution_fields_and_nothing_else():
-    nbformat = pytest.importorskip("nbformat")
-    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
-    code = next(c for c in nb.cells if c.cell_type == "code")
-    code.metadata["execution"] = {"iopub.status.busy": "2026-12-03T13:07:20.352630Z"}
-    code.metadata["tags"] = ["parameters"]
-    nb.metadata.setdefault("language_info", {})["version"] = "3.11.7"
-    before_outputs = json.dumps([c.get("outputs") for c in nb.cells])
-    module = script("normalize_notebooks")
-    assert module.normalize(nb) is True
-    assert "execution" not in code.metadata and code.metadata["tags"] == ["parameters"]
-    assert "version" not in nb.metadata["language_info"]
-    assert nb.metadata["language_info"]["name"] == "python"
-    assert json.dumps([c.get("outputs") for c in nb.cells]) == before_outputs
-    assert module.normalize(nb) is False  # une seconde fois : plus rien à faire
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -347,34 +226,3 @@ def test_each_notebook_sets_the_seed_and_uses_fast_mode_in_its_parameter_cell(pa
         assert "set_seed(SEED)" in parameters, f"{path.name} : set_seed(SEED) attendu"
     if path.name[:2] >= "04":  # ceux qui entraînent : une ligne pilotée par FAST
         assert re.search(r"^\w+ = .+ if FAST else .+$", parameters, re.M)
-
-
-def test_readme_tables_are_generated_from_their_sources():
-    """Résultats clés, durées et mémoire : les README recopient les sorties et les mesures."""
-    assert script("results").update(check=True) == [], "lancez « python scripts/results.py »"
-
-
-def test_the_results_check_catches_a_number_edited_by_hand(tmp_path, monkeypatch):
-    module = script("results")
-    for name in ("README", "BENCHMARKS_README"):
-        copy = tmp_path / f"{name}.md"
-        copy.write_text(getattr(module, name).read_text(encoding="utf-8"), encoding="utf-8")
-        monkeypatch.setattr(module, name, copy)
-    readme = tmp_path / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    row = next(line for line in text.splitlines() if line.startswith("| 05–06 |"))
-    readme.write_text(text.replace(row, row.replace("0,0076", "0,0070")), encoding="utf-8")
-    assert module.update(check=True) == [str(readme)]
-    module.update()  # réécrit la copie depuis la source
-    assert row in readme.read_text(encoding="utf-8")
-    monkeypatch.setattr(
-        module, "KEY_RESULTS", [(*module.KEY_RESULTS[0][:3], ("motif absent ([\\d,]+)", ""), [])]
-    )
-    with pytest.raises(module.SourceError, match="introuvable dans les sorties publiées"):
-        module.update(check=True)
-
-
-def test_readme_stays_short_for_learners():
-    """Le README s'adresse d'abord aux apprenants : l'ingénierie va dans benchmarks/README.md."""
-    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-    assert len(lines) <= 170, f"README de {len(lines)} lignes (170 au plus)"

@@ -1,0 +1,87 @@
+"""Les scripts de scripts/ : en-têtes des notebooks, exécution (make run), normalisation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import NOTEBOOKS, script
+
+
+def test_headers_are_up_to_date():
+    assert script("headers").update(check=True) == [], "lancez « make headers »"
+
+
+def test_the_log_filter_removes_only_startup_information():
+    module = script("run_notebooks")
+    import nbformat
+
+    startup = (
+        "WARNING: All log messages before absl::InitializeLog() is called are written to "
+        "STDERR\nI0000 00:00:1795659876.081171   14694 port.cc:153] oneDNN custom "
+        "operations are on. You may see slightly different numerical results.\n"
+    )
+    real = (
+        "W0000 00:00:1795659878.779513   14694 op_level_cost_estimator.cc:699] Error in "
+        "PredictCost()\n/site-packages/keras/src/trainer.py:12: UserWarning: vrai\n"
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                outputs=[
+                    nbformat.v4.new_output("stream", name="stderr", text=startup),
+                    nbformat.v4.new_output("stream", name="stdout", text=startup),
+                ]
+            ),
+            nbformat.v4.new_code_cell(
+                outputs=[nbformat.v4.new_output("stream", name="stderr", text=startup + real)]
+            ),
+        ]
+    )
+    assert module.strip_startup_log(nb) == 4
+    first, second = nb.cells[0].outputs, nb.cells[1].outputs
+    assert [o.name for o in first] == ["stdout"]  # stderr vidée : supprimée ; stdout intact
+    assert second[0].text == real  # avertissements et erreurs gardés
+
+
+def test_make_run_starts_from_an_empty_artefacts_folder(tmp_path, monkeypatch):
+    """Aucune sortie publiée ne vient d'un modèle gardé d'un `make run` précédent."""
+    pytest.importorskip("nbformat")
+    module = script("run_notebooks")
+    folder = tmp_path / "make-run"
+    (folder / "complet").mkdir(parents=True)
+    (folder / "complet" / "autoencodeur_05.keras").write_text("modèle d'un lancement précédent")
+    monkeypatch.setattr(module, "RUN_ARTEFACTS", folder)
+    seen = []
+
+    class Finished:
+        returncode, stderr, stdout = 0, "", "123456\n"
+
+    def fake_run(command, capture_output, text, env):
+        seen.append((env["AE_ARTEFACTS"], sorted(p.name for p in folder.rglob("*"))))
+        return Finished()
+
+    monkeypatch.setattr(module, "machine", lambda: "machine de test")
+    monkeypatch.setattr(module.subprocess, "run", fake_run)
+    monkeypatch.setattr(module, "write_duration", lambda *args: None)
+    monkeypatch.setattr(module, "write_results", lambda rows: None)
+    monkeypatch.setattr(module.results, "update", lambda: [])
+    module.main([str(NOTEBOOKS[0]), str(NOTEBOOKS[1])])
+    assert seen == [(str(folder), []), (str(folder), [])], seen
+
+
+def test_the_normalizer_removes_execution_fields_and_nothing_else():
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.metadata["execution"] = {"iopub.status.busy": "2026-12-03T13:07:20.352630Z"}
+    code.metadata["tags"] = ["parameters"]
+    nb.metadata.setdefault("language_info", {})["version"] = "3.11.7"
+    before_outputs = json.dumps([c.get("outputs") for c in nb.cells])
+    module = script("normalize_notebooks")
+    assert module.normalize(nb) is True
+    assert "execution" not in code.metadata and code.metadata["tags"] == ["parameters"]
+    assert "version" not in nb.metadata["language_info"]
+    assert nb.metadata["language_info"]["name"] == "python"
+    assert json.dumps([c.get("outputs") for c in nb.cells]) == before_outputs
+    assert module.normalize(nb) is False  # une seconde fois : plus rien à faire

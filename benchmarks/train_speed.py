@@ -34,38 +34,13 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from run_notebooks import machine  # noqa: E402 — même description de la machine partout
 
-# Nom de la ligne → ce qu'elle mesure (la légende du tableau).
-LEGEND = {
-    "tutoriel": "le code du tutoriel, tel quel : `fit` sur tableaux NumPy",
-    "notebooks": "`ae_utils.models.train_autoencoder` : `fit(images, images)` sur un seul "
-    "tenseur TensorFlow (une copie des images au lieu de deux), "
-    "steps_per_execution=47 (235 pas par époque = 5 × 47 : la barre de "
-    "progression s'arrête juste à 235/235)",
-    "numpy+spe50": "l'ancien chemin des notebooks : `fit(x_train, x_train)` sur tableaux "
-    "NumPy (deux copies), steps_per_execution=50",
-    "numpy+spe47": "le même sur NumPy, steps_per_execution=47 : à comparer à numpy+spe50 "
-    "(l'ancienne valeur, dont la barre de progression finissait à 250/235)",
-    "notebooks+bf16": "le même en précision mixte bfloat16",
-    "pytorch": "boucle PyTorch simple sur CPU",
-    "plancher": "les seuls produits matriciels d'une époque (avant, arrière, validation), "
-    "dans TensorFlow : aucun entraînement de ce modèle ne descend en dessous",
-    "numpy+spe235": "(b) NumPy, steps_per_execution=235 (toute l'époque en un appel)",
-    "tf.data": "(a) pipeline tf.data construit une fois, steps_per_execution=50",
-    "tf.data+spe235": "(a) + (b) pipeline tf.data, steps_per_execution=235",
-    "tf.data-index+spe235": "(d) tf.data, mélange des numéros d'images puis `gather` par lot",
-    "tf.data+spe235+inter1": "(c) le même, `tf.config.threading` : inter_op=1",
-    "tf.data+spe235+eigen": "(c) le même, sans oneDNN (TF_ENABLE_ONEDNN_OPTS=0)",
-    "tf.data+spe235+val2000": "(d) le même, validation en lots de 2 000",
-    "tf.data+spe235-métriques": "(d) diagnostic : le même sans MAE ni PSNR",
-}
-ROWS = tuple(LEGEND)
-ROW_ENV = {"tf.data+spe235+eigen": {"TF_ENABLE_ONEDNN_OPTS": "0"}}  # posé avant d'importer TF
-ROW_INTER_OP = {"tf.data+spe235+inter1": 1}  # tf.config.threading, avant toute opération
 BATCH_SIZE = 256
 RESULTS = Path(__file__).resolve().parent / "results" / "train_speed.md"
 
@@ -326,57 +301,79 @@ def fit_tf_data(
     return timer.times, model.predict(x_test, verbose=0), x_test
 
 
-def run_numpy_spe50(epochs: int) -> tuple[list[float], object, object]:
-    """L'ancien chemin des notebooks : `fit(x_train, x_train)` sur NumPy, steps_per_execution=50."""
-    return fit_numpy(epochs, 50)
+# --- Les lignes du banc : une entrée par ligne -----------------------------------------------
 
 
-def run_numpy_spe47(epochs: int) -> tuple[list[float], object, object]:
-    """`fit(x_train, x_train)` sur NumPy, steps_per_execution=47 (divise les 235 pas)."""
-    return fit_numpy(epochs, 47)
+@dataclass(frozen=True)
+class Row:
+    """Une ligne du tableau : ce qui l'entraîne, sa légende, ses réglages de processus."""
+
+    run: Callable[[int], tuple[list[float], object, object]]  # époques → (durées, prédiction, x)
+    legend: str
+    env: dict[str, str] = field(default_factory=dict)  # posé avant d'importer TensorFlow
+    inter_op: int | None = None  # tf.config.threading, avant toute opération
 
 
-def run_numpy_whole_epoch(epochs: int) -> tuple[list[float], object, object]:
-    """(b) Tableaux NumPy, mais toute l'époque en un appel (steps_per_execution=235)."""
-    return fit_numpy(epochs, WHOLE_EPOCH)
-
-
-def run_tf_data(epochs: int) -> tuple[list[float], object, object]:
-    """(a) Pipeline tf.data construit une fois, steps_per_execution=50 comme les notebooks."""
-    return fit_tf_data(epochs, 50)
-
-
-def run_tf_data_whole_epoch(epochs: int) -> tuple[list[float], object, object]:
-    """(a) + (b) Pipeline tf.data et toute l'époque en un appel."""
-    return fit_tf_data(epochs, WHOLE_EPOCH)
-
-
-def run_tf_data_by_index(epochs: int) -> tuple[list[float], object, object]:
-    """(d) Comme tf.data+spe235, en mélangeant les numéros d'images (tf_datasets_by_index)."""
-    return fit_tf_data(epochs, WHOLE_EPOCH, by_index=True)
-
-
-def run_tf_data_inter1(epochs: int) -> tuple[list[float], object, object]:
-    """(c) Comme tf.data+spe235, avec un seul fil pour les opérations indépendantes.
-
-    Le réglage (inter_op=1) est appliqué par child avant toute opération TensorFlow.
-    """
-    return fit_tf_data(epochs, WHOLE_EPOCH)
-
-
-def run_tf_data_eigen(epochs: int) -> tuple[list[float], object, object]:
-    """(c) Comme tf.data+spe235, sans oneDNN (TF_ENABLE_ONEDNN_OPTS=0 posé par measure)."""
-    return fit_tf_data(epochs, WHOLE_EPOCH)
-
-
-def run_tf_data_big_val(epochs: int) -> tuple[list[float], object, object]:
-    """(d) Comme tf.data+spe235, validation en lots de 2 000 (même MSE, moins d'appels)."""
-    return fit_tf_data(epochs, WHOLE_EPOCH, val_batch_size=2000)
-
-
-def run_tf_data_no_metrics(epochs: int) -> tuple[list[float], object, object]:
-    """(d) Diagnostic : comme tf.data+spe235 sans MAE ni PSNR (le coût des métriques)."""
-    return fit_tf_data(epochs, WHOLE_EPOCH, metrics=False)
+ROWS: dict[str, Row] = {
+    "tutoriel": Row(run_tutorial, "le code du tutoriel, tel quel : `fit` sur tableaux NumPy"),
+    "notebooks": Row(
+        run_notebooks,
+        "`ae_utils.models.train_autoencoder` : `fit(images, images)` sur un seul tenseur "
+        "TensorFlow (une copie des images au lieu de deux), steps_per_execution=47 (235 pas "
+        "par époque = 5 × 47 : la barre de progression s'arrête juste à 235/235)",
+    ),
+    "numpy+spe50": Row(
+        lambda epochs: fit_numpy(epochs, 50),
+        "l'ancien chemin des notebooks : `fit(x_train, x_train)` sur tableaux NumPy (deux "
+        "copies), steps_per_execution=50",
+    ),
+    "numpy+spe47": Row(
+        lambda epochs: fit_numpy(epochs, 47),
+        "le même sur NumPy, steps_per_execution=47 : à comparer à numpy+spe50 (l'ancienne "
+        "valeur, dont la barre de progression finissait à 250/235)",
+    ),
+    "notebooks+bf16": Row(run_notebooks_bf16, "le même en précision mixte bfloat16"),
+    "pytorch": Row(run_pytorch, "boucle PyTorch simple sur CPU"),
+    "plancher": Row(
+        run_floor,
+        "les seuls produits matriciels d'une époque (avant, arrière, validation), dans "
+        "TensorFlow : aucun entraînement de ce modèle ne descend en dessous",
+    ),
+    "numpy+spe235": Row(
+        lambda epochs: fit_numpy(epochs, WHOLE_EPOCH),
+        "(b) NumPy, steps_per_execution=235 (toute l'époque en un appel)",
+    ),
+    "tf.data": Row(
+        lambda epochs: fit_tf_data(epochs, 50),
+        "(a) pipeline tf.data construit une fois, steps_per_execution=50",
+    ),
+    "tf.data+spe235": Row(
+        lambda epochs: fit_tf_data(epochs, WHOLE_EPOCH),
+        "(a) + (b) pipeline tf.data, steps_per_execution=235",
+    ),
+    "tf.data-index+spe235": Row(
+        lambda epochs: fit_tf_data(epochs, WHOLE_EPOCH, by_index=True),
+        "(d) tf.data, mélange des numéros d'images puis `gather` par lot",
+    ),
+    "tf.data+spe235+inter1": Row(
+        lambda epochs: fit_tf_data(epochs, WHOLE_EPOCH),
+        "(c) le même, `tf.config.threading` : inter_op=1",
+        inter_op=1,
+    ),
+    "tf.data+spe235+eigen": Row(
+        lambda epochs: fit_tf_data(epochs, WHOLE_EPOCH),
+        "(c) le même, sans oneDNN (TF_ENABLE_ONEDNN_OPTS=0)",
+        env={"TF_ENABLE_ONEDNN_OPTS": "0"},
+    ),
+    "tf.data+spe235+val2000": Row(
+        lambda epochs: fit_tf_data(epochs, WHOLE_EPOCH, val_batch_size=2000),
+        "(d) le même, validation en lots de 2 000",
+    ),
+    "tf.data+spe235-métriques": Row(
+        lambda epochs: fit_tf_data(epochs, WHOLE_EPOCH, metrics=False),
+        "(d) diagnostic : le même sans MAE ni PSNR",
+    ),
+}
 
 
 def child(row: str, epochs: int, seed: int) -> None:
@@ -385,33 +382,16 @@ def child(row: str, epochs: int, seed: int) -> None:
 
     from ae_utils.config import set_seed
 
-    if row in ROW_INTER_OP:
+    if ROWS[row].inter_op is not None:
         import tensorflow as tf
 
-        tf.config.threading.set_inter_op_parallelism_threads(ROW_INTER_OP[row])
+        tf.config.threading.set_inter_op_parallelism_threads(ROWS[row].inter_op)
     set_seed(seed)
     if row == "pytorch":
         import torch
 
         torch.manual_seed(seed)
-    runner = {
-        "tutoriel": run_tutorial,
-        "notebooks": run_notebooks,
-        "notebooks+bf16": run_notebooks_bf16,
-        "pytorch": run_pytorch,
-        "plancher": run_floor,
-        "numpy+spe50": run_numpy_spe50,
-        "numpy+spe47": run_numpy_spe47,
-        "numpy+spe235": run_numpy_whole_epoch,
-        "tf.data": run_tf_data,
-        "tf.data+spe235": run_tf_data_whole_epoch,
-        "tf.data-index+spe235": run_tf_data_by_index,
-        "tf.data+spe235+inter1": run_tf_data_inter1,
-        "tf.data+spe235+eigen": run_tf_data_eigen,
-        "tf.data+spe235+val2000": run_tf_data_big_val,
-        "tf.data+spe235-métriques": run_tf_data_no_metrics,
-    }[row]
-    times, prediction, x_test = runner(epochs)
+    times, prediction, x_test = ROWS[row].run(epochs)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     mse = None if prediction is None else float(np.mean((x_test - prediction) ** 2))
     print(json.dumps({"row": row, "times": times, "test_mse": mse, "peak_mib": peak_mib}))
@@ -427,7 +407,7 @@ def torch_available() -> bool:
 
 
 def measure(row: str, epochs: int, seed: int) -> dict:
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **ROW_ENV.get(row, {})}
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **ROWS[row].env}
     out = subprocess.run(
         [sys.executable, __file__, "--child", row, "--epochs", str(epochs), "--seed", str(seed)],
         capture_output=True,
@@ -522,7 +502,7 @@ def main() -> None:
             f"| {mse} | {t['peak']:.0f} | ×{ref['epoch'] / t['epoch']:.2f} "
             f"| {mse_ratio} | {t['peak'] / ref['peak']:.2f} |".replace(",", " ")
         )
-    legend = ["", "Lignes :", ""] + [f"- « {row} » : {LEGEND[row]}." for row in table]
+    legend = ["", "Lignes :", ""] + [f"- « {row} » : {ROWS[row].legend}." for row in table]
     print(
         f"Machine : {machine()} ; "
         f"{args.epochs} époques, lots de {BATCH_SIZE}, {args.repeat} mesure(s) par ligne\n"
@@ -538,6 +518,17 @@ def main() -> None:
     if args.rows != ",".join(ROWS):
         command += f" --rows {','.join(rows)} --output {args.output}"
     write_results(lines + legend, command, args.repeat, "pytorch" in table, args.output or RESULTS)
+
+
+def commit() -> str:
+    """Le commit mesuré (abrégé), suivi de « + modifications » si l'arbre de travail diffère."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout
+
+    head = git("rev-parse", "--short", "HEAD").strip() or "inconnu (pas de dépôt git)"
+    return head + (" + modifications" if git("status", "--porcelain").strip() else "")
 
 
 def write_results(
@@ -557,7 +548,7 @@ def write_results(
     header = [
         f"# Vitesse d'entraînement (`python benchmarks/train_speed.py {command}`)",
         "",
-        f"Mesuré le {date.today().isoformat()} sur {machine()}, {versions}.",
+        f"Mesuré le {date.today().isoformat()} sur {machine()}, {versions}, au commit {commit()}.",
         f"Médiane de {repeat} mesure(s) par ligne (graines 42 à {41 + repeat}), lignes "
         "alternées ; la première époque (mise en route) est à part.",
         "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import NOTEBOOKS, script
+from helpers import NOTEBOOKS, ROOT, script
 
 
 def test_headers_are_up_to_date():
@@ -85,3 +85,37 @@ def test_the_normalizer_removes_execution_fields_and_nothing_else():
     assert nb.metadata["language_info"]["name"] == "python"
     assert json.dumps([c.get("outputs") for c in nb.cells]) == before_outputs
     assert module.normalize(nb) is False  # une seconde fois : plus rien à faire
+
+
+def benchmark(name: str):
+    """Charge benchmarks/<name>.py comme un module (il importe scripts/run_notebooks.py)."""
+    import importlib.util
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses le cherche là
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_speed_bench_is_one_table_of_rows():
+    """benchmarks/train_speed.py : chaque ligne a sa fonction, sa légende et ses réglages."""
+    module = benchmark("train_speed")
+    assert {"tutoriel", "notebooks", "pytorch", "plancher"} <= set(module.ROWS)
+    for name, row in module.ROWS.items():
+        assert callable(row.run) and row.legend, name
+    assert module.ROWS["tf.data+spe235+eigen"].env == {"TF_ENABLE_ONEDNN_OPTS": "0"}
+    assert module.ROWS["tf.data+spe235+inter1"].inter_op == 1
+
+
+def test_benchmark_results_are_stamped_with_the_commit_they_measured():
+    import subprocess
+
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    if not head:
+        pytest.skip("pas de dépôt git ici : rien à comparer")
+    assert benchmark("train_speed").commit().startswith(head)

@@ -135,13 +135,15 @@ def readme_prose(path: Path) -> str:
 
 @pytest.mark.parametrize(
     "path",
-    [*NOTEBOOKS, ROOT / "README.md", ROOT / "benchmarks" / "README.md"],
+    [*NOTEBOOKS, ROOT / "README.md", ROOT / "benchmarks" / "README.md", ROOT / "CONTRIBUTING.md"],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_french_typography_in_markdown(path):
     text = prose(load(path)) if path.suffix == ".ipynb" else readme_prose(path)
     bad = re.findall(r".{0,30}(?: [:;?!]|[«] | [»]).{0,10}", text)
     assert not bad, f"espace ordinaire avant : ; ? ! ou dans « » (il faut U+00A0) : {bad[:5]}"
+    thousands = re.findall(r".{0,20}\d[ \u00a0]\d{3}(?!\d).{0,5}", text)
+    assert not thousands, f"milliers séparés par une espace fine insécable U+202F : {thousands[:5]}"
     missing = re.findall(r".{0,30}\w[;?!](?:\s|$)", text)
     assert not missing, f"ponctuation double sans espace insécable : {missing[:5]}"
 

@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from run_notebooks import machine  # noqa: E402 — même description de la machine partout
+from run_notebooks import commit, machine  # noqa: E402 — même description partout
 
 RESULTS = Path(__file__).resolve().parent / "results" / "deep_autoencoder.md"
 HIDDEN = (1000, 500, 250)
@@ -249,7 +249,8 @@ def record(row: dict) -> None:
         ]
     text = (
         "# Autoencodeur profond 784-1000-500-250-30 (`python benchmarks/deep_autoencoder.py`)\n\n"
-        f"Mesuré le {date.today().isoformat()} sur {machine()} ; Adam (lots de 256 sauf mention), "
+        f"Mesuré le {date.today().isoformat()} sur {machine()} (commit {commit()}) ; "
+        "Adam (lots de 256 sauf mention), "
         "un processus par ligne. Erreur : somme des carrés sur les 784 pixels, moyenne sur les "
         "images (Hinton et Salakhutdinov, 2006 : autoencodeur 3,00, ACP 13,87). Les durées "
         "dépendent de ce qui tournait en même temps (colonne « cœurs »).\n\n"

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from run_notebooks import machine  # noqa: E402 — même description de la machine partout
+from run_notebooks import commit, machine  # noqa: E402 — même description partout
 
 RESULTS = Path(__file__).resolve().parent / "results" / "denoising.md"
 NOISE_FACTOR = 0.5
@@ -122,7 +122,7 @@ def main() -> None:
     lines = [
         f"# Débruitage, facteur 0,5 (`python benchmarks/denoising.py --epochs {args.epochs}`)",
         "",
-        f"Mesuré le {date.today().isoformat()} sur {machine()}, Python "
+        f"Mesuré le {date.today().isoformat()} sur {machine()} (commit {commit()}), Python "
         f"{platform.python_version()}, TensorFlow {tf.__version__} ; {args.epochs} époques, "
         "lots de 256, un processus neuf par ligne.",
         "",

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from run_notebooks import machine  # noqa: E402 — même description de la machine partout
+from run_notebooks import commit, machine  # noqa: E402 — même description partout
 
 MODES = ("neufs", "remis à zéro")
 RESULTS = Path(__file__).resolve().parent / "results" / "model_reuse.md"
@@ -109,7 +109,7 @@ def main() -> None:
         results[mode], tf_version = report["rows"], report["tensorflow"]
     lines = [
         f"{args.rounds} modèles (code de 16, lots de 64, {args.epochs} époque(s) chacun), "
-        f"{machine()}, TensorFlow {tf_version}",
+        f"{machine()}, TensorFlow {tf_version}, commit {commit()}",
         "",
         f"{'tour':>4} {'chiffre':>7} {'neufs (Mio)':>12} {'remis à zéro (Mio)':>19}  poids",
     ]

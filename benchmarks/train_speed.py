@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from run_notebooks import machine  # noqa: E402 — même description de la machine partout
+from run_notebooks import commit, machine  # noqa: E402 — même description partout
 
 BATCH_SIZE = 256
 RESULTS = Path(__file__).resolve().parent / "results" / "train_speed.md"
@@ -518,17 +518,6 @@ def main() -> None:
     if args.rows != ",".join(ROWS):
         command += f" --rows {','.join(rows)} --output {args.output}"
     write_results(lines + legend, command, args.repeat, "pytorch" in table, args.output or RESULTS)
-
-
-def commit() -> str:
-    """Le commit mesuré (abrégé), suivi de « + modifications » si l'arbre de travail diffère."""
-    root = Path(__file__).resolve().parent.parent
-
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout
-
-    head = git("rev-parse", "--short", "HEAD").strip() or "inconnu (pas de dépôt git)"
-    return head + (" + modifications" if git("status", "--porcelain").strip() else "")
 
 
 def write_results(

@@ -95,6 +95,16 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cœurs, sans GPU"
 
 
+def commit() -> str:
+    """Le commit mesuré (abrégé), suivi de « + modifications » si l'arbre de travail diffère."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
+    head = git("rev-parse", "--short", "HEAD").strip() or "inconnu (pas de dépôt git)"
+    return head + (" + modifications" if git("status", "--porcelain").strip() else "")
+
+
 def minutes(seconds: float) -> str:
     if seconds < 60:
         return f"{seconds:.0f} s"
@@ -168,6 +178,7 @@ def write_results(rows: dict[str, str]) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         "# Exécution complète des notebooks (`make run`)\n\n"
+        f"Dernière exécution au commit {commit()}.\n\n"
         "| Notebook | Durée | Mémoire max. (Mio) | Machine |\n|---|---|---|---|\n"
         + "\n".join(rows[k] for k in sorted(rows))
         + "\n",

@@ -4,10 +4,6 @@
   (`AE_FAST=1` réduit époques et échantillons pour que la CI exécute tous les notebooks
   en quelques minutes ; `make test` la positionne).
 - `SEED` : la graine utilisée par tous les notebooks.
-- `VERBOSE` : la verbosité de `model.fit` : barre de progression (1) pour une personne,
-  une ligne par époque (2) pour les sorties publiées (`make run` positionne `AE_VERBOSE=2`),
-  silence (0) en mode rapide : les barres de progression affichent des durées qui changent
-  à chaque exécution.
 - `ARTEFACTS` : le dossier (ignoré par git) où vont les modèles et figures générés :
   `artefacts/complet/` en mode complet, `artefacts/rapide/` en mode rapide, pour qu'un
   modèle vite entraîné par les tests ne soit jamais pris pour celui du mode complet.
@@ -38,20 +34,6 @@ def read_fast(value: str | None) -> bool:
 
 FAST: bool = read_fast(os.environ.get(FAST_ENV))
 
-
-def read_verbose(value: str | None, fast: bool) -> int:
-    """Interprète `AE_VERBOSE` (0, 1 ou 2) ; absente : 0 en mode rapide, 1 sinon."""
-    if value is None or value.strip() == "":
-        return 0 if fast else 1
-    if value.strip() in ("0", "1", "2"):
-        return int(value)
-    raise ValueError(
-        f"La variable d'environnement AE_VERBOSE doit valoir « 0 », « 1 » ou « 2 » "
-        f"(ou être absente), reçu : {value!r}."
-    )
-
-
-VERBOSE: int = read_verbose(os.environ.get("AE_VERBOSE"), FAST)
 
 ARTEFACTS: Path = Path(
     os.environ.get("AE_ARTEFACTS") or Path(__file__).resolve().parent.parent / "artefacts"

@@ -6,6 +6,7 @@ paramètres ; les valeurs par défaut sont celles du tutoriel.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tensorflow.keras import layers, models
 from ae_utils._options import french_options
 from ae_utils.data import check_prepared
 from ae_utils.metrics import psnr  # importer ae_utils.models déclare aussi psnr à Keras
+from ae_utils.text import fr
 
 INPUT_SIZE = 784
 CODE_ACTIVATIONS = ("relu", None)  # code du tutoriel (ReLU) ou code linéaire
@@ -194,6 +196,37 @@ def save_model(model: models.Model, path: str | Path) -> Path:
     return path
 
 
+class EpochReport(keras.callbacks.Callback):
+    """Rappel qui résume l'entraînement en quelques lignes françaises (notebook 05).
+
+    Toutes les `every` époques, et à la dernière : le numéro de l'époque, la perte
+    d'entraînement, la perte de validation s'il y en a une, et le temps écoulé. À utiliser
+    avec `fit(..., verbose=0)`, à la place du journal anglais de Keras (une ligne par époque).
+    """
+
+    def __init__(self, every: int = 10):
+        super().__init__()
+        if not _is_positive_int(every):
+            raise ValueError(
+                f"every (une ligne toutes les combien d'époques) doit être un entier strictement "
+                f"positif, reçu : {every!r}."
+            )
+        self.every = every
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        done, total = epoch + 1, self.params["epochs"]
+        if done % self.every and done != total:
+            return
+        logs = logs or {}
+        line = f"époque {done}/{total} : perte {fr(logs['loss'], '.4f')}"
+        if "val_loss" in logs:
+            line += f", validation {fr(logs['val_loss'], '.4f')}"
+        print(f"{line} ({fr(time.perf_counter() - self.start, '.0f')} s)")
+
+
 @french_options
 def train_autoencoder(
     x_train: np.ndarray,
@@ -264,11 +297,11 @@ def load_or_train_autoencoder(
     x_train: np.ndarray,
     x_val: np.ndarray,
     epochs: int = 50,
-    verbose: int = 0,
 ) -> models.Model:
     """Recharge le modèle du notebook 05, ou l'entraîne et le sauvegarde s'il manque (notebook 06).
 
-    Affiche lequel des deux a eu lieu. L'entraînement est celui de `train_autoencoder`. Le
+    Affiche lequel des deux a eu lieu. L'entraînement est celui de `train_autoencoder`,
+    résumé par `EpochReport` (une ligne toutes les 10 époques). Le
     modèle renvoyé est rechargé sans sa compilation (`compile=False`) : il sert à prédire, et
     sa barre de progression compte juste (le réglage `steps_per_execution` de l'entraînement
     n'est pas repris).
@@ -280,6 +313,6 @@ def load_or_train_autoencoder(
         print(
             f"Aucun modèle sauvegardé : entraînement ici, comme au notebook 05 ({epochs} époques)."
         )
-        model, _ = train_autoencoder(x_train, x_val, epochs=epochs, verbose=verbose)
+        model, _ = train_autoencoder(x_train, x_val, epochs=epochs, callbacks=[EpochReport()])
         save_model(model, path)
     return keras.models.load_model(path, compile=False)

@@ -6,9 +6,12 @@ lots de 256, Adam et MSE comme au notebook 07 :
 - architecture du tutoriel (784-128-64-32-…) ou élargie (784-512-256-128-…) ;
 - bruit tiré une seule fois avant l'entraînement, ou tiré à nouveau à chaque époque (`tf.data`).
 
-Pour chacun : PSNR moyen par image sur les 10 000 images de test bruitées (le même tirage pour
-tous), PSNR sur 10 000 images d'entraînement avec leur bruit d'entraînement (l'écart
-entraînement − test mesure le surapprentissage) et durée. Chaque entraînement tourne dans un
+Les choix du notebook 07 se font sur une **validation** : 10 000 images tirées des 60 000
+d'entraînement (`train_test_split`, stratifié, graine de la série, comme aux notebooks 05 et 07) ;
+les modèles apprennent sur les 50 000 autres, et le jeu de test n'est jamais lu ici. Pour chacun :
+PSNR moyen par image sur les 10 000 images de validation bruitées (le même tirage pour tous),
+PSNR sur 10 000 images d'apprentissage avec leur bruit d'entraînement (l'écart
+apprentissage − validation mesure le surapprentissage) et durée. Chaque entraînement tourne dans un
 processus neuf ; le tableau est écrit dans benchmarks/results/denoising.md.
 
     python benchmarks/denoising.py --epochs 50
@@ -38,6 +41,7 @@ NOISES = ("tiré une fois", "neuf à chaque époque")
 def child(architecture: str, noise: str, epochs: int) -> None:
     import numpy as np
     import tensorflow as tf
+    from sklearn.model_selection import train_test_split
 
     from ae_utils.config import SEED, set_seed
     from ae_utils.data import load_mnist, prepare
@@ -46,11 +50,12 @@ def child(architecture: str, noise: str, epochs: int) -> None:
     from ae_utils.noise import add_gaussian_noise, noisy_pairs
 
     set_seed(SEED)
-    (x_train, _), (x_test, _) = load_mnist()
-    x_train, x_test = prepare(x_train), prepare(x_test)
-    rng = np.random.default_rng(SEED)  # mêmes tirages que le notebook 07
-
-    x_test_noisy = add_gaussian_noise(x_test, NOISE_FACTOR, rng)
+    (x_all, y_all), _ = load_mnist()  # le jeu de test n'est pas chargé : il ne sert jamais ici
+    x_train, x_val = train_test_split(
+        prepare(x_all), test_size=10_000, random_state=SEED, stratify=y_all
+    )
+    rng = np.random.default_rng(SEED)
+    x_val_noisy = add_gaussian_noise(x_val, NOISE_FACTOR, rng)
     x_train_noisy = add_gaussian_noise(x_train, NOISE_FACTOR, rng)
     code_size, hidden = ARCHITECTURES[architecture]
     model = compile_autoencoder(build_autoencoder(code_size=code_size, hidden=hidden))
@@ -69,11 +74,11 @@ def child(architecture: str, noise: str, epochs: int) -> None:
         )
         model.fit(stream, epochs=epochs, shuffle=False, verbose=0)
     seconds = time.perf_counter() - start
-    n = len(x_test)
+    n = len(x_val)
     print(
         json.dumps(
             {
-                "test": mean_psnr(x_test, model.predict(x_test_noisy, batch_size=1024, verbose=0)),
+                "val": mean_psnr(x_val, model.predict(x_val_noisy, batch_size=1024, verbose=0)),
                 "train": mean_psnr(
                     x_train[:n], model.predict(x_train_noisy[:n], batch_size=1024, verbose=0)
                 ),
@@ -113,7 +118,7 @@ def main() -> None:
             result = json.loads(out.strip().splitlines()[-1])
             rows.append((architecture, noise, result))
             print(
-                f"{architecture:<10} {noise:<22} test {result['test']:.2f} dB  "
+                f"{architecture:<10} {noise:<22} validation {result['val']:.2f} dB  "
                 f"entraînement {result['train']:.2f} dB  {result['seconds']:.0f} s",
                 flush=True,
             )
@@ -124,16 +129,17 @@ def main() -> None:
         "",
         f"Mesuré le {date.today().isoformat()} sur {machine()} (commit {commit()}), Python "
         f"{platform.python_version()}, TensorFlow {tf.__version__} ; {args.epochs} époques, "
-        "lots de 256, un processus neuf par ligne.",
+        "lots de 256, un processus neuf par ligne ; apprentissage sur 50 000 images "
+        "d'entraînement, PSNR sur les 10 000 autres (validation), le jeu de test n'est pas lu.",
         "",
-        "| architecture | bruit d'entraînement | PSNR test (dB) | PSNR entraînement (dB) "
+        "| architecture | bruit d'entraînement | PSNR validation (dB) | PSNR apprentissage (dB) "
         "| écart (dB) | durée (s) |",
         "|---|---|---|---|---|---|",
     ]
     for architecture, noise, r in rows:
         lines.append(
-            f"| {architecture} | {noise} | {r['test']:.2f} | {r['train']:.2f} | "
-            f"{r['train'] - r['test']:.2f} | {r['seconds']:.0f} |"
+            f"| {architecture} | {noise} | {r['val']:.2f} | {r['train']:.2f} | "
+            f"{r['train'] - r['val']:.2f} | {r['seconds']:.0f} |"
         )
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -114,11 +114,10 @@ def minutes(seconds: float) -> str:
 def run(path: Path) -> tuple[float, float]:
     """Exécute un notebook ; renvoie (secondes, mémoire maximale en Mio)."""
     start = time.perf_counter()
-    # Mode complet, une ligne par époque ; journal C++ de TensorFlow sans ses informations.
+    # Mode complet ; journal C++ de TensorFlow sans ses informations.
     env = {
         **os.environ,
         "AE_FAST": "0",
-        "AE_VERBOSE": "2",
         "TF_CPP_MIN_LOG_LEVEL": "1",
         "AE_ARTEFACTS": str(RUN_ARTEFACTS),
     }

@@ -65,15 +65,3 @@ def test_set_seed_makes_numpy_and_tensorflow_draws_repeat():
 def test_set_seed_rejects_bad_seeds_in_french(seed):
     with pytest.raises(ValueError, match="La graine doit être un entier positif ou nul, reçu"):
         config.set_seed(seed)
-
-
-@pytest.mark.parametrize(
-    "value, fast, expected", [(None, True, 0), (None, False, 1), ("2", False, 2), ("0", False, 0)]
-)
-def test_read_verbose(value, fast, expected):
-    assert config.read_verbose(value, fast) == expected
-
-
-def test_read_verbose_rejects_other_values_in_french():
-    with pytest.raises(ValueError, match="AE_VERBOSE doit valoir « 0 », « 1 » ou « 2 »"):
-        config.read_verbose("bavard", False)

@@ -11,6 +11,7 @@ import pytest
 from ae_utils.config import set_seed
 from ae_utils.data import prepare
 from ae_utils.models import (
+    EpochReport,
     build_autoencoder,
     build_decoder,
     build_dnn_autoencoder,
@@ -305,6 +306,44 @@ def test_load_or_train_rejects_bad_input_in_french(tmp_path):
             tmp_path / "a.keras", np.zeros((4, 28, 28), np.float32), np.zeros((4, 784), np.float32)
         )
     assert not (tmp_path / "a.keras").exists()
+
+
+# --- EpochReport : quelques lignes françaises au lieu du journal de Keras ----------------------
+
+
+def test_epoch_report_prints_every_n_epochs_and_the_last_in_french(capsys):
+    x = prepare(digits(64))
+    set_seed(0)
+    model = compile_autoencoder(build_autoencoder(code_size=4, hidden=(16,)), 1)
+    model.fit(
+        x,
+        x,
+        epochs=5,
+        batch_size=32,
+        validation_data=(x[:16], x[:16]),
+        verbose=0,
+        callbacks=[EpochReport(every=2)],
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" :")[0] for line in lines] == ["époque 2/5", "époque 4/5", "époque 5/5"]
+    assert all(
+        re.fullmatch(r"époque \d/5 : perte \d,\d{4}, validation \d,\d{4} \(\d+ s\)", line)
+        for line in lines
+    ), lines
+
+
+def test_epoch_report_without_validation_prints_the_loss_only(capsys):
+    x = prepare(digits(32))
+    model = compile_autoencoder(build_autoencoder(code_size=4, hidden=(16,)), 1)
+    model.fit(x, x, epochs=1, batch_size=32, verbose=0, callbacks=[EpochReport()])
+    out = capsys.readouterr().out
+    assert out.startswith("époque 1/1 : perte ") and "validation" not in out
+
+
+@pytest.mark.parametrize("every", [0, -3, 2.5, True, "10"])
+def test_epoch_report_rejects_a_bad_period_in_french(every):
+    with pytest.raises(ValueError, match="every .* doit être un entier strictement positif"):
+        EpochReport(every=every)
 
 
 # --- La barre de progression compte juste (verbose=1, comme dans JupyterLab) -------------------

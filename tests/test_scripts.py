@@ -73,18 +73,41 @@ def test_make_run_starts_from_an_empty_artefacts_folder(tmp_path, monkeypatch):
 def test_the_normalizer_removes_execution_fields_and_nothing_else():
     nbformat = pytest.importorskip("nbformat")
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    module = script("normalize_notebooks")
+    module.normalize(nb)  # les notebooks publiés sont déjà normalisés ; on repart de là
     code = next(c for c in nb.cells if c.cell_type == "code")
     code.metadata["execution"] = {"iopub.status.busy": "2026-12-03T13:07:20.352630Z"}
     code.metadata["tags"] = ["parameters"]
     nb.metadata.setdefault("language_info", {})["version"] = "3.11.7"
     before_outputs = json.dumps([c.get("outputs") for c in nb.cells])
-    module = script("normalize_notebooks")
     assert module.normalize(nb) is True
     assert "execution" not in code.metadata and code.metadata["tags"] == ["parameters"]
     assert "version" not in nb.metadata["language_info"]
     assert nb.metadata["language_info"]["name"] == "python"
     assert json.dumps([c.get("outputs") for c in nb.cells]) == before_outputs
     assert module.normalize(nb) is False  # une seconde fois : plus rien à faire
+
+
+def test_the_normalizer_shows_a_progress_bar_as_jupyterlab_does():
+    nbformat = pytest.importorskip("nbformat")
+    module = script("normalize_notebooks")
+    bar = "\b" * 12
+    outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="\r  1/313 ━  28s"),
+        nbformat.v4.new_output("stream", name="stdout", text=bar + "\r 54/313 ━━━ 0s"),
+        nbformat.v4.new_output("stream", name="stdout", text=bar + "\r313/313 ━━━━━ 0s\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="attention\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="fin\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="ab\bc\n"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=outputs)])
+    assert module.normalize(nb) is True
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [
+        ("stdout", "313/313 ━━━━━ 0s\n"),
+        ("stderr", "attention\n"),
+        ("stdout", "fin\nac\n"),
+    ]
+    assert module.normalize(nb) is False
 
 
 def benchmark(name: str):

@@ -1,8 +1,8 @@
 """Configuration de pytest pour nbval.
 
 - Les sorties d'erreur (stderr) ne sont pas comparées : TensorFlow et Keras y écrivent des
-  messages qui dépendent de la machine ; seules les cellules marquées `# NBVAL_CHECK_OUTPUT`
-  voient leur sortie comparée (option --nbval-lax).
+  messages qui dépendent de la machine ; seules les cellules étiquetées `nbval-check-output`
+  (métadonnées de la cellule) voient leur sortie comparée (option --nbval-lax).
 - Chaque notebook s'exécute dans un noyau neuf **et un dossier d'artefacts vide**
   (`AE_ARTEFACTS`, propre à ce notebook) : c'est la promesse de la série (un notebook se lance
   seul, dans n'importe quel ordre). Ainsi 06, 07 et 10 prennent à chaque `make test` la branche

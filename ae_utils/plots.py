@@ -53,3 +53,34 @@ def image_rows(
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
     fig.tight_layout()
     return fig
+
+
+def display_with_fallback(widget, figure) -> None:
+    """Affiche un widget avec une image fixe de secours, dans une seule sortie (notebook 10).
+
+    La sortie porte la vue du widget (`application/vnd.jupyter.widget-view+json`), que
+    JupyterLab, Colab et VS Code affichent en priorité, et la figure Matplotlib en PNG, que
+    montrent les vues statiques (GitHub, nbviewer, les tests) faute de savoir afficher un
+    widget. La figure est fermée après avoir été convertie.
+    """
+    import base64
+    import io
+
+    from IPython.display import display
+
+    bundle = getattr(widget, "_repr_mimebundle_", None)
+    if bundle is None:
+        raise TypeError(
+            "display_with_fallback attend un widget ipywidgets (avec _repr_mimebundle_), "
+            f"reçu : {type(widget).__name__}."
+        )
+    if not isinstance(figure, plt.Figure):
+        raise TypeError(
+            f"display_with_fallback attend une figure Matplotlib, reçu : {type(figure).__name__}."
+        )
+    png = io.BytesIO()
+    figure.savefig(png, format="png", bbox_inches="tight")
+    plt.close(figure)
+    data = dict(bundle())
+    data["image/png"] = base64.b64encode(png.getvalue()).decode("ascii")
+    display(data, raw=True)

@@ -90,16 +90,35 @@ UNSTABLE = re.compile(
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_outputs_compared_by_nbval_are_stable(path):
-    """nbval compare les sorties des cellules `# NBVAL_CHECK_OUTPUT` telles quelles (pas de
-    fichier de remplacements) : elles ne doivent rien contenir qui change d'une exécution à
+    """nbval compare les sorties des cellules étiquetées `nbval-check-output` telles quelles (pas
+    de fichier de remplacements) : elles ne doivent rien contenir qui change d'une exécution à
     l'autre."""
+    checked = [
+        c for c in code_cells(load(path)) if "nbval-check-output" in c["metadata"].get("tags", [])
+    ]
+    for cell in checked:
+        for output in cell["outputs"]:
+            text = "".join(output.get("text", "")) + "".join(
+                output.get("data", {}).get("text/plain", "")
+            )
+            assert not UNSTABLE.search(text), (path.name, UNSTABLE.search(text)[0])
+
+
+def test_some_outputs_are_compared_by_nbval():
+    """Sans cellule étiquetée, --nbval-lax n'assurerait que l'absence d'erreur."""
+    tagged = sum(
+        "nbval-check-output" in c["metadata"].get("tags", [])
+        for path in NOTEBOOKS
+        for c in code_cells(load(path))
+    )
+    assert tagged >= 10, tagged
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_learner_cells_carry_no_test_markers(path):
+    """Les consignes pour nbval vont dans les étiquettes de cellule, pas dans le code qu'on lit."""
     for cell in code_cells(load(path)):
-        if "NBVAL_CHECK_OUTPUT" in "".join(cell["source"]):
-            for output in cell["outputs"]:
-                text = "".join(output.get("text", "")) + "".join(
-                    output.get("data", {}).get("text/plain", "")
-                )
-                assert not UNSTABLE.search(text), (path.name, UNSTABLE.search(text)[0])
+        assert "NBVAL" not in "".join(cell["source"]), (path.name, "".join(cell["source"])[:80])
 
 
 def test_latent_explorer_has_a_static_fallback():

@@ -1,4 +1,4 @@
-"""Tests de ae_utils.plots : les lignes d'images (notebook 03)."""
+"""Tests de ae_utils.plots : les lignes d'images (notebook 03), le widget et son image (10)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from ae_utils.plots import image_rows  # noqa: E402
+from ae_utils.plots import display_with_fallback, image_rows  # noqa: E402
 
 RNG = np.random.default_rng(0)
 
@@ -58,3 +58,40 @@ def test_image_rows_rejects_bad_input_in_french(kwargs, message):
     with pytest.raises(ValueError, match=message):
         image_rows(**kwargs)
     assert plt.get_fignums() == before  # aucune figure à moitié tracée
+
+
+def test_display_with_fallback_puts_the_widget_and_the_figure_in_one_output(monkeypatch):
+    widgets = pytest.importorskip("ipywidgets")
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw: shown.append((data, raw)))
+    slider = widgets.FloatSlider(value=0.5)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    display_with_fallback(slider, fig)
+    [(data, raw)] = shown
+    assert raw is True
+    assert "application/vnd.jupyter.widget-view+json" in data
+    import base64
+
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    assert not plt.fignum_exists(fig.number)  # la figure est fermée
+
+
+@pytest.mark.parametrize(
+    "widget, figure, message",
+    [
+        (object(), None, "attend un widget ipywidgets"),
+        ("widget", None, "attend un widget ipywidgets"),
+    ],
+)
+def test_display_with_fallback_rejects_bad_input_in_french(widget, figure, message):
+    with pytest.raises(TypeError, match=message):
+        display_with_fallback(widget, figure)
+
+
+def test_display_with_fallback_rejects_a_non_figure_in_french():
+    widgets = pytest.importorskip("ipywidgets")
+    with pytest.raises(TypeError, match="attend une figure Matplotlib, reçu : str"):
+        display_with_fallback(widgets.FloatSlider(), "figure")

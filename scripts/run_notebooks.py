@@ -14,11 +14,17 @@ publiées par `strip_startup_log`. Les avertissements (W) et les erreurs (E) de 
 tous les avertissements de Python, restent : tests/test_notebooks.py échoue s'il en trouve un
 du journal C++, pour qu'une personne décide.
 
+La même ligne donne le **temps d'étude** estimé (lecture et exercices), pour qu'un enseignant
+prévoie sa séance : une règle simple, la même pour tous les notebooks (`study_minutes`). Après
+une modification du texte seul, `--etude` la recalcule sans rien exécuter.
+
     python scripts/run_notebooks.py notebooks/*.ipynb
+    python scripts/run_notebooks.py --etude notebooks/*.ipynb   # temps d'étude seulement
 """
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import re
@@ -42,6 +48,15 @@ RESULTS = ROOT / "benchmarks" / "results" / "notebooks.md"
 # seul (make run NB=…) entraîne lui-même ce dont il a besoin.
 RUN_ARTEFACTS = ROOT / "artefacts" / "make-run"
 DURATION_LINE = re.compile(r"^\*\*Durée estimée\*\*.*$", re.MULTILINE)
+MEASURED = re.compile(
+    r"(?P<time>\d+ s|\d+ min \d+ s) d'exécution complète \(mesurée par `make run` sur "
+    r"(?P<where>.*?)\u00a0; mémoire maximale (?P<peak>\d+) Mio\)"
+)
+# Temps d'étude : lecture attentive d'un texte technique, code compris, et un temps fixe par
+# exercice (le chercher, écrire et lancer le code, lire la solution). Arrondi aux 5 minutes.
+WORDS_PER_MINUTE = 100
+MINUTES_PER_EXERCISE = 10
+EXERCISE = re.compile(r"^\*\*\d+\.\*\*", re.MULTILINE)
 
 # Exécuté dans un processus à part pour que getrusage ne voie que ce notebook et son noyau.
 WRAPPER = """
@@ -131,24 +146,60 @@ def run(path: Path) -> tuple[float, float]:
     return seconds, peak_mib
 
 
-def write_duration(path: Path, seconds: float, peak_mib: float, where: str) -> None:
-    nb = nbformat.read(path, as_version=4)
-    strip_startup_log(nb)
-    normalize(nb)  # ni horodatages d'exécution ni version de Python de la machine
+def exercises(nb) -> int:
+    return sum(len(EXERCISE.findall(c.source)) for c in nb.cells if c.cell_type == "markdown")
+
+
+def study_minutes(nb) -> int:
+    """Temps d'étude estimé : les mots du texte et du code à lire, plus les exercices."""
+    words = sum(len(re.findall(r"\w+", c.source)) for c in nb.cells[2:])  # sans l'en-tête
+    total = words / WORDS_PER_MINUTE + MINUTES_PER_EXERCISE * exercises(nb)
+    return 5 * math.ceil(total / 5)
+
+
+def duration_line(nb, measured: str) -> str:
     nbsp = "\u00a0"  # espace insécable avant : et ; (typographie française)
-    line = (
-        f"**Durée estimée**{nbsp}: {minutes(seconds)} d'exécution complète (mesurée par "
-        f"`make run` sur {where}{nbsp}; mémoire maximale {peak_mib:.0f} Mio)."
+    return (
+        f"**Durée estimée**{nbsp}: environ {study_minutes(nb)} min d'étude (lecture et "
+        f"{exercises(nb)} exercices, estimation), et {measured}."
     )
+
+
+def write_line(nb, path: Path, measured: str) -> None:
     for cell in nb.cells:
         if cell.cell_type == "markdown" and DURATION_LINE.search(cell.source):
-            cell.source = DURATION_LINE.sub(line, cell.source)
+            cell.source = DURATION_LINE.sub(duration_line(nb, measured), cell.source)
             nbformat.write(nb, path)
             return
     raise SystemExit(f"{path.name} : aucune ligne « **Durée estimée** » à mettre à jour.")
 
 
+def write_duration(path: Path, seconds: float, peak_mib: float, where: str) -> None:
+    nb = nbformat.read(path, as_version=4)
+    strip_startup_log(nb)
+    normalize(nb)  # ni horodatages d'exécution ni version de Python de la machine
+    nbsp = "\u00a0"
+    measured = (
+        f"{minutes(seconds)} d'exécution complète (mesurée par `make run` sur {where}{nbsp}; "
+        f"mémoire maximale {peak_mib:.0f} Mio)"
+    )
+    write_line(nb, path, measured)
+
+
+def refresh_study_time(path: Path) -> None:
+    """Recalcule le temps d'étude de la ligne « Durée estimée », sans toucher aux mesures."""
+    nb = nbformat.read(path, as_version=4)
+    found = next((MEASURED.search(c.source) for c in nb.cells if MEASURED.search(c.source)), None)
+    if found is None:
+        raise SystemExit(f"{path.name} : pas de mesure de `make run` dans « Durée estimée ».")
+    write_line(nb, path, found.group(0))
+
+
 def main(paths: list[str]) -> None:
+    if "--etude" in paths:
+        for name in (p for p in paths if p != "--etude"):
+            refresh_study_time(Path(name))
+        return
     if not paths:
         raise SystemExit("Indiquez les notebooks à exécuter, par exemple notebooks/*.ipynb.")
     where = machine()

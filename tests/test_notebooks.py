@@ -30,7 +30,20 @@ def test_skeleton(path):
     for section in SECTIONS:
         assert section in text, f"{path.name} : section {section} absente"
     assert "<details>" in text, f"{path.name} : exercices sans solution dans <details>"
-    assert re.search(r"\*\*Durée estimée\*\*\u00a0: \d+ (s|min)", text), "durée non mesurée"
+    assert re.search(r"\*\*Durée estimée\*\*\u00a0: environ \d+ min d'étude", text), "étude ?"
+    assert re.search(r"\d+ (s|min \d+ s) d'exécution complète \(mesurée", text), "non mesurée"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_study_time_follows_the_text(path):
+    """Le temps d'étude de l'en-tête est celui que donne la règle pour le texte d'aujourd'hui."""
+    nbformat = pytest.importorskip("nbformat")
+    run_notebooks = script("run_notebooks")
+    nb = nbformat.read(path, as_version=4)
+    expected = run_notebooks.duration_line(nb, "")
+    assert expected.split(", et ")[0] in markdown(load(path)), (
+        f"{path.name} : lancez « python scripts/run_notebooks.py --etude {path.name} »"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

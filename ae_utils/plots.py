@@ -84,3 +84,25 @@ def display_with_fallback(widget, figure) -> None:
     data = dict(bundle())
     data["image/png"] = base64.b64encode(png.getvalue()).decode("ascii")
     display(data, raw=True)
+
+
+def french_ticks() -> None:
+    """Graduations des figures à la française, avec une virgule décimale (notebook 02).
+
+    Matplotlib écrit les graduations de ses axes avec `matplotlib.ticker.ScalarFormatter`, qui
+    met un point : 0.02, 0.5. Après cet appel, et pour toute la session, chaque graduation est
+    écrite comme d'habitude, puis son point devient une virgule : 0,02, 0,5. Les axes en échelle
+    logarithmique (10⁻², …) et les graduations choisies à la main ne changent pas. Un second
+    appel ne fait rien.
+    """
+    from matplotlib import ticker
+
+    english = ticker.ScalarFormatter.__call__
+    if getattr(english, "french", False):
+        return
+
+    def french(self, x, pos=None):
+        return english(self, x, pos).replace(".", ",")
+
+    french.french = True
+    ticker.ScalarFormatter.__call__ = french

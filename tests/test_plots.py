@@ -95,3 +95,24 @@ def test_display_with_fallback_rejects_a_non_figure_in_french():
     widgets = pytest.importorskip("ipywidgets")
     with pytest.raises(TypeError, match="attend une figure Matplotlib, reçu : str"):
         display_with_fallback(widgets.FloatSlider(), "figure")
+
+
+def test_french_ticks_write_a_decimal_comma_once_and_for_all():
+    from matplotlib import ticker
+
+    from ae_utils.plots import french_ticks
+
+    before = ticker.ScalarFormatter.__call__
+    try:
+        french_ticks()
+        once = ticker.ScalarFormatter.__call__
+        french_ticks()  # un second appel ne fait rien
+        assert ticker.ScalarFormatter.__call__ is once is not before
+        fig, ax = plt.subplots()
+        ax.plot([0, 0.5], [0, 0.25])
+        fig.canvas.draw()
+        labels = [label.get_text() for label in ax.get_xticklabels()]
+        assert "0,2" in labels and not any("." in label for label in labels), labels
+    finally:
+        plt.close("all")
+        ticker.ScalarFormatter.__call__ = before

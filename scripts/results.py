@@ -60,10 +60,10 @@ KEY_RESULTS = [
     ),
     (
         "08",
-        "AUROC moyenne, un autoencodeur ajusté par chiffre, score relatif (les 9 autres "
-        "chiffres sont les anomalies)",
+        "AUROC moyenne de test, un modèle par chiffre (les 9 autres chiffres sont les "
+        "anomalies), méthode et score choisis sur une validation",
         "08_detection_anomalies.ipynb",
-        (rf"autoencodeur ajusté, relatif(?:\s+[\d,]+){{10}}\s+{NUMBER}", "%"),
+        (rf"AUROC moyenne de test : {NUMBER}", "%"),
         [
             ("Deep SVDD (publié)", rf"Deep SVDD \(publié\)(?:\s+[\d,]+){{10}}\s+{NUMBER}", "%"),
             ("ACP", rf"ACP, 16 composantes, relatif(?:\s+[\d,]+){{10}}\s+{NUMBER}", "%"),

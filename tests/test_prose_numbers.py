@@ -24,27 +24,24 @@ from helpers import NOTEBOOKS, ROOT, code_cells, load
 
 # Nombres cités, pas mesurés : notebook → {nombre tel qu'écrit : d'où il vient}.
 QUOTED: dict[str, dict[str, str]] = {
+    "03_architecture.ipynb": {"0,5": "valeur de la sigmoïde en 0 (définition)"},
     "04_compilation.ipynb": {
         "0,001": "taux d'apprentissage par défaut d'Adam (documentation de Keras)",
         "0,03": "exemple de lecture d'une MAE (définition)",
-        "3 %": "exemple de lecture d'une MAE (définition)",
-        "0,01": "exemple de MSE (définition) et ordre de grandeur de l'accuracy, imprimée à 0,0103",
-        "1,0": "accuracy d'une image d'un seul pixel, imprimée 1,000",
         "0,5": "seuil de binary_accuracy (documentation de Keras) et prédiction constante",
         "0,81": "binary_accuracy d'une copie parfaite (solution d'exercice, à mesurer)",
-        "80 %": "part des pixels noirs (notebook 02 : 80,9 %)",
         "0,23": "MSE d'une prédiction 0,5 (solution d'exercice) ; imprimée 0,2316 plus haut",
     },
+    "08_detection_anomalies.ipynb": {
+        "0,5": "AUROC du hasard (définition de l'AUROC)",
+        "95 %": "quantile 1 − FALSE_ALARM_RATE des scores de validation (règle du seuil)",
+    },
+    "10_espace_latent.ipynb": {
+        "98 %": "part des codes entre le 1er et le 99e centile d'un axe (définition des centiles)",
+    },
     "09_compression_acp.ipynb": {
-        "3,00": "Hinton et Salakhutdinov (2006), figure 2B : autoencodeur profond",
-        "8,01": "Hinton et Salakhutdinov (2006), figure 2B : ACP logistique",
-        "13,87": "Hinton et Salakhutdinov (2006), figure 2B : ACP (retrouvée par notre sortie)",
         "0,0038": "3,00 / 784 : l'erreur de l'article en MSE (calcul dans la phrase)",
-        "0,001": "taux d'apprentissage initial du cosinus (code : 1e-3)",
         "0,99": "exemple de gradient (calcul dans la phrase : x̂ − x avec x̂ = 0,01)",
-        "0,02": "exemple de gradient (calcul dans la phrase)",
-        "0,01": "exemple de gradient : x̂ = 0,01",
-        "6,1": "784 / 128 (calcul d'exercice, imprimé aussi en § 3)",
         "12,25": "784 / 64 (calcul d'exercice)",
     },
 }

@@ -32,6 +32,9 @@ QUOTED: dict[str, dict[str, str]] = {
         "0,81": "binary_accuracy d'une copie parfaite (solution d'exercice, à mesurer)",
         "0,23": "MSE d'une prédiction 0,5 (solution d'exercice) ; imprimée 0,2316 plus haut",
     },
+    "07_debruitage.ipynb": {
+        "0,2": "facteur de bruit du tutoriel de débruitage de TensorFlow (noise_factor = 0.2)",
+    },
     "08_detection_anomalies.ipynb": {
         "0,5": "AUROC du hasard (définition de l'AUROC)",
         "95 %": "quantile 1 − FALSE_ALARM_RATE des scores de validation (règle du seuil)",

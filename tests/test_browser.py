@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -79,11 +80,20 @@ def wait_for_idle_kernel(port: int, timeout: float = 120) -> None:
     """Attend qu'un noyau existe et soit au repos (API REST de Jupyter)."""
     deadline = time.monotonic() + timeout
     url = f"http://127.0.0.1:{port}/api/kernels?token={TOKEN}"
+    kernels: object = None
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            kernels = json.load(response)
-        if kernels and all(k["execution_state"] == "idle" for k in kernels):
-            return
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                kernels = json.load(response)
+        except urllib.error.HTTPError as error:
+            # Pendant qu'un noyau démarre, le serveur répond parfois 500 à la liste des noyaux
+            # (vu une fois en CI) : on redemande, jusqu'au délai.
+            if error.code < 500:
+                raise
+            kernels = f"HTTP {error.code}"
+        else:
+            if kernels and all(k["execution_state"] == "idle" for k in kernels):
+                return
         time.sleep(0.5)
     raise TimeoutError(f"aucun noyau au repos après {timeout} s : {kernels}")
 

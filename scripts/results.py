@@ -84,6 +84,21 @@ KEY_RESULTS = [
             ("ACP à 30 composantes", rf"ACP à 30 composantes\s+[\d,]+\s+{NUMBER}", ""),
         ],
     ),
+    (
+        "11",
+        "Log-vraisemblance négative de test (nats, MNIST binarisé, k = 1\u202f000 tirages), "
+        "VAE dense 784-500-500-50, 120 époques",
+        "11_autoencodeur_variationnel.ipynb",
+        (rf"notre VAE \(ce notebook\).*?\s{NUMBER}\n", ""),
+        [
+            (
+                "VAE de Burda et al. (2016), 784-200-200-50, 3\u202f280 passes",
+                rf"VAE, Burda et al\. \(2016\).*?\s{NUMBER}\n",
+                "",
+            ),
+            ("IWAE k = 50", rf"IWAE k = 50, Burda et al\. \(2016\).*?\s{NUMBER}\n", ""),
+        ],
+    ),
 ]
 
 

@@ -70,6 +70,7 @@ FULL_RUN = {
         and value(r"autoencodeur profond, entraîné ici\s+3,00\s+([\d,]+)", out) < 3.00
     ),
     "10": lambda out: "t-SNE sur 5000 points" in out,
+    "11": lambda out: value(r"notre VAE \(ce notebook\).*?([\d,]+)\n", out) <= 90,
 }
 
 

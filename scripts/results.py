@@ -99,6 +99,14 @@ KEY_RESULTS = [
             ("IWAE k = 50", rf"IWAE k = 50, Burda et al\. \(2016\).*?\s{NUMBER}\n", ""),
         ],
     ),
+    (
+        "12",
+        "Images générées reconnues comme le chiffre demandé par un classifieur dense, VAE "
+        "conditionnel (code de 8, β = 2), 1\u202f000 images par chiffre tirées de la loi normale",
+        "12_vae_conditionnel.ipynb",
+        (rf"reconnues comme le chiffre demandé : {NUMBER}", "%"),
+        [("le même classifieur sur les vraies images de test", rf"moyenne\s+{NUMBER}", "%")],
+    ),
 ]
 
 

@@ -71,6 +71,7 @@ FULL_RUN = {
     ),
     "10": lambda out: "t-SNE sur 5000 points" in out,
     "11": lambda out: value(r"notre VAE \(ce notebook\).*?([\d,]+)\n", out) <= 90,
+    "12": lambda out: value(r"reconnues comme le chiffre demandé : ([\d,]+)", out) >= 97,
 }
 
 

@@ -233,6 +233,19 @@ def test_published_outputs_hold_no_tensorflow_log_line(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_published_outputs_hold_no_red_block(path):
+    """Rien sur la sortie d'erreur (un bloc rouge sur GitHub et dans JupyterLab) : un
+    avertissement de Python ou de Keras se corrige dans le code, il ne se publie pas."""
+    found = [
+        (i, "".join(output["text"])[:160])
+        for i, cell in enumerate(code_cells(load(path)))
+        for output in cell["outputs"]
+        if output["output_type"] == "stream" and output["name"] == "stderr"
+    ]
+    assert not found, f"{path.name} : sortie d'erreur publiée (cellule de code n° i) : {found[:2]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_published_notebooks_are_normalized(path):
     """Ni horodatage d'exécution ni version de Python de la machine dans un notebook publié."""
     nbformat = pytest.importorskip("nbformat")

@@ -301,6 +301,52 @@ def fit_tf_data(
     return timer.times, model.predict(x_test, verbose=0), x_test
 
 
+def fit_notebook05(
+    epochs: int, jit_compile: bool = False, checkpoint: str | None = None
+) -> tuple[list[float], object, object]:
+    """L'appel de `fit` du notebook 05 : un seul tenseur, steps_per_execution=47, validation
+    sur le test ; avec XLA (`jit_compile=True`) et/ou son `ModelCheckpoint` à chaque époque
+    (« modèle » : le fichier .keras complet, « poids » : `save_weights_only`)."""
+    import tempfile
+
+    import keras
+    import tensorflow as tf
+
+    x_train, x_test = load_data()
+    from ae_utils.metrics import psnr
+    from ae_utils.models import build_autoencoder
+
+    model = build_autoencoder()
+    model.compile(
+        optimizer="adam",
+        loss="mse",
+        metrics=["mae", psnr],
+        steps_per_execution=47,
+        jit_compile=jit_compile,
+    )
+    callbacks = [keras_epoch_times()]
+    folder = tempfile.TemporaryDirectory()
+    if checkpoint == "modèle":
+        path = f"{folder.name}/secours.keras"
+        callbacks.append(keras.callbacks.ModelCheckpoint(path))
+    elif checkpoint == "poids":
+        path = f"{folder.name}/secours.weights.h5"
+        callbacks.append(keras.callbacks.ModelCheckpoint(path, save_weights_only=True))
+    images = tf.identity(x_train)
+    model.fit(
+        images,
+        images,
+        epochs=epochs,
+        batch_size=BATCH_SIZE,
+        shuffle=True,
+        validation_data=(x_test, x_test),
+        callbacks=callbacks,
+        verbose=0,
+    )
+    folder.cleanup()
+    return callbacks[0].times, model.predict(x_test, verbose=0), x_test
+
+
 # --- Les lignes du banc : une entrée par ligne -----------------------------------------------
 
 
@@ -342,6 +388,25 @@ ROWS: dict[str, Row] = {
     "numpy+spe235": Row(
         lambda epochs: fit_numpy(epochs, WHOLE_EPOCH),
         "(b) NumPy, steps_per_execution=235 (toute l'époque en un appel)",
+    ),
+    "nb05": Row(
+        lambda epochs: fit_notebook05(epochs),
+        "(issue 16) l'appel de `fit` du notebook 05, sans rappel : un tenseur, "
+        "steps_per_execution=47",
+    ),
+    "nb05+xla": Row(
+        lambda epochs: fit_notebook05(epochs, jit_compile=True),
+        "(issue 16) le même, pas d'entraînement compilé par XLA (`jit_compile=True`)",
+    ),
+    "nb05+checkpoint": Row(
+        lambda epochs: fit_notebook05(epochs, checkpoint="modèle"),
+        "(issue 16) le même, avec le `ModelCheckpoint` du notebook 05 : le modèle complet "
+        "(.keras) écrit à chaque époque",
+    ),
+    "nb05+checkpoint-poids": Row(
+        lambda epochs: fit_notebook05(epochs, checkpoint="poids"),
+        "(issue 16) le même, `ModelCheckpoint(save_weights_only=True)` : les poids seuls "
+        "(.weights.h5) à chaque époque",
     ),
     "tf.data": Row(
         lambda epochs: fit_tf_data(epochs, 50),

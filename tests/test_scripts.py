@@ -142,3 +142,60 @@ def test_benchmark_results_are_stamped_with_the_commit_they_measured():
     if not head:
         pytest.skip("pas de dépôt git ici : rien à comparer")
     assert script("run_notebooks").commit().startswith(head)  # les bancs l'importent de là
+
+
+def test_end_to_end_sections_add_up_to_the_whole_run():
+    """benchmarks/end_to_end.py : démarrage, sections et reste font la durée totale."""
+    module = benchmark("end_to_end")
+    cells = [["Paramètres", 4.0, 5.0], ["Paramètres", 5.0, 9.0], ["3. L'entraînement", 9.5, 60.0]]
+    parts = module.sections(cells, total=62.0)
+    assert [name for name, _ in parts] == [
+        "démarrage du noyau (avant la première cellule)",
+        "Paramètres",
+        "3. L'entraînement",
+        "entre les cellules et arrêt du noyau",
+    ]
+    assert [round(s, 6) for _, s in parts] == [4.0, 5.0, 50.5, 2.5]
+    assert sum(s for _, s in parts) == pytest.approx(62.0)
+
+
+def test_end_to_end_tutorial_script_is_the_sources_model_and_fit_call():
+    """La ligne « tutoriel » exécute le modèle et l'appel de `fit` du tutoriel source : les mêmes
+    couches que build_autoencoder (notebook 03), 50 époques de lots de 256, mélangés."""
+    import ast
+
+    keras = pytest.importorskip("keras")
+    from ae_utils.models import build_autoencoder
+
+    tree = ast.parse((ROOT / "benchmarks" / "end_to_end" / "tutoriel.py").read_text("utf-8"))
+    build = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+    namespace = {}
+    exec(
+        "from tensorflow.keras import layers, models\n" + ast.unparse(build),
+        namespace,
+    )
+    theirs, ours = namespace[build.name](), build_autoencoder()
+
+    def layers_of(model):
+        """Les couches denses, dans l'ordre, y compris dans l'encodeur et le décodeur."""
+        found = []
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.Dense):
+                found.append((layer.units, layer.activation.__name__))
+            elif hasattr(layer, "layers"):
+                found += layers_of(layer)
+        return found
+
+    assert layers_of(theirs) == layers_of(ours)
+    fit = next(
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "fit"
+    )
+    keywords = {k.arg: ast.unparse(k.value) for k in fit.keywords}
+    assert keywords == {
+        "epochs": "50",
+        "batch_size": "256",
+        "shuffle": "True",
+        "validation_data": "(x_test, x_test)",
+    }

@@ -396,7 +396,7 @@ ROWS: dict[str, Row] = {
     ),
     "nb05+xla": Row(
         lambda epochs: fit_notebook05(epochs, jit_compile=True),
-        "(issue 16) le même, pas d'entraînement compilé par XLA (`jit_compile=True`)",
+        "(issue 16) le même, le pas d'entraînement compilé par XLA (`jit_compile=True`)",
     ),
     "nb05+checkpoint": Row(
         lambda epochs: fit_notebook05(epochs, checkpoint="modèle"),

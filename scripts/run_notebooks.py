@@ -121,9 +121,11 @@ def commit() -> str:
 
 
 def minutes(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    return f"{seconds // 60:.0f} min {seconds % 60:02.0f} s"
+    """Une durée lisible, arrondie à la seconde : 59,6 s → « 1 min 00 s », pas « 0 min 60 s »."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    return f"{whole // 60} min {whole % 60:02d} s"
 
 
 def run(path: Path) -> tuple[float, float]:

@@ -37,7 +37,6 @@ QUOTED: dict[str, dict[str, str]] = {
     },
     "08_detection_anomalies.ipynb": {
         "0,5": "AUROC du hasard (définition de l'AUROC)",
-        "95 %": "quantile 1 − FALSE_ALARM_RATE des scores de validation (règle du seuil)",
     },
     "10_espace_latent.ipynb": {
         "98 %": "part des codes entre le 1er et le 99e centile d'un axe (définition des centiles)",

@@ -199,3 +199,19 @@ def test_end_to_end_tutorial_script_is_the_sources_model_and_fit_call():
         "shuffle": "True",
         "validation_data": "(x_test, x_test)",
     }
+
+
+def test_minutes_rounds_before_splitting():
+    """run_notebooks.minutes arrondit avant de couper : jamais « 5 min 60 s »."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "run_notebooks_minutes",
+        ROOT / "scripts" / "run_notebooks.py",
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.minutes(359.7) == "6 min 00 s"
+    assert module.minutes(59.6) == "1 min 00 s"
+    assert module.minutes(42.2) == "42 s"
+    assert module.minutes(671.0) == "11 min 11 s"

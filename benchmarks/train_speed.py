@@ -301,17 +301,83 @@ def fit_tf_data(
     return timer.times, model.predict(x_test, verbose=0), x_test
 
 
+def fit_deep(
+    epochs: int,
+    bf16: bool = False,
+    jit_compile: bool = False,
+    shift: bool = False,
+    batch_size: int = BATCH_SIZE,
+) -> tuple[list[float], object, object]:
+    """L'autoencodeur profond du notebook 09 (784-1000-500-250-30, normalisation par lots,
+    entropie croisée, Adam en cosinus), avec ou sans le décalage d'un pixel par image du flux
+    tf.data du notebook ; en bfloat16 et/ou compilé par XLA."""
+    import keras
+    import tensorflow as tf
+    from keras import layers
+
+    if bf16:
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    x_train, x_test = load_data()
+    inputs = keras.Input(shape=(784,))
+    x = layers.GaussianNoise(0.1)(inputs)
+    for units in (1000, 500, 250, 30, 250, 500, 1000):
+        if units == 30:
+            x = layers.Dense(30)(x)
+            continue
+        x = layers.Dense(units, use_bias=False)(x)
+        x = layers.Activation("relu")(layers.BatchNormalization()(x))
+    outputs = layers.Dense(784, activation="sigmoid", dtype="float32")(x)
+    model = keras.Model(inputs, outputs)
+    steps = -(-len(x_train) // batch_size)
+    model.compile(
+        optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, 120 * steps)),
+        loss="binary_crossentropy",
+        steps_per_execution=next(n for n in range(50, 0, -1) if steps % n == 0),
+        jit_compile=jit_compile,
+    )
+    images = tf.identity(x_train)
+    if shift:
+        translate = layers.RandomTranslation(
+            1 / 28, 1 / 28, fill_mode="constant", interpolation="nearest", seed=42
+        )
+
+        def shifted(batch):
+            moved = tf.reshape(translate(tf.reshape(batch, (-1, 28, 28, 1))), (-1, 784))
+            return moved, moved
+
+        data = {
+            "x": tf.data.Dataset.from_tensor_slices(images)
+            .shuffle(len(x_train), seed=42)
+            .batch(batch_size)
+            .map(shifted)
+            .prefetch(tf.data.AUTOTUNE),
+            "shuffle": False,
+        }
+    else:
+        data = {"x": images, "y": images, "batch_size": batch_size, "shuffle": True}
+    timer = keras_epoch_times()
+    model.fit(**data, epochs=epochs, callbacks=[timer], verbose=0)
+    return timer.times, model.predict(x_test, batch_size=1000, verbose=0), x_test
+
+
 def fit_notebook05(
-    epochs: int, jit_compile: bool = False, checkpoint: str | None = None
+    epochs: int,
+    jit_compile: bool = False,
+    checkpoint: str | None = None,
+    bf16: bool = False,
+    steps: int = 47,
 ) -> tuple[list[float], object, object]:
     """L'appel de `fit` du notebook 05 : un seul tenseur, steps_per_execution=47, validation
     sur le test ; avec XLA (`jit_compile=True`) et/ou son `ModelCheckpoint` à chaque époque
-    (« modèle » : le fichier .keras complet, « poids » : `save_weights_only`)."""
+    (« modèle » : le fichier .keras complet, « poids » : `save_weights_only`), et/ou en
+    précision mixte bfloat16."""
     import tempfile
 
     import keras
     import tensorflow as tf
 
+    if bf16:
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
     x_train, x_test = load_data()
     from ae_utils.metrics import psnr
     from ae_utils.models import build_autoencoder
@@ -321,7 +387,7 @@ def fit_notebook05(
         optimizer="adam",
         loss="mse",
         metrics=["mae", psnr],
-        steps_per_execution=47,
+        steps_per_execution=steps,
         jit_compile=jit_compile,
     )
     callbacks = [keras_epoch_times()]
@@ -344,7 +410,7 @@ def fit_notebook05(
         verbose=0,
     )
     folder.cleanup()
-    return callbacks[0].times, model.predict(x_test, verbose=0), x_test
+    return callbacks[0].times, model.predict(x_test, verbose=0).astype("float32"), x_test
 
 
 # --- Les lignes du banc : une entrée par ligne -----------------------------------------------
@@ -397,6 +463,42 @@ ROWS: dict[str, Row] = {
     "nb05+xla": Row(
         lambda epochs: fit_notebook05(epochs, jit_compile=True),
         "(issue 16) le même, le pas d'entraînement compilé par XLA (`jit_compile=True`)",
+    ),
+    "nb05+bf16": Row(
+        lambda epochs: fit_notebook05(epochs, bf16=True),
+        "(issue 16) le même, en précision mixte bfloat16 (`mixed_bfloat16`)",
+    ),
+    "nb05+xla+bf16": Row(
+        lambda epochs: fit_notebook05(epochs, jit_compile=True, bf16=True),
+        "(issue 16) le même, XLA et bfloat16",
+    ),
+    "nb05+xla+spe235": Row(
+        lambda epochs: fit_notebook05(epochs, jit_compile=True, steps=WHOLE_EPOCH),
+        "(issue 16) XLA, toute l'époque en un appel (steps_per_execution=235)",
+    ),
+    "profond": Row(
+        lambda epochs: fit_deep(epochs),
+        "(issue 16) l'autoencodeur profond du notebook 09, lots de 256, sans décalage",
+    ),
+    "profond+décalage": Row(
+        lambda epochs: fit_deep(epochs, shift=True),
+        "(issue 16) le même, avec le décalage d'un pixel par image du notebook 09 (tf.data)",
+    ),
+    "profond+bf16": Row(
+        lambda epochs: fit_deep(epochs, bf16=True),
+        "(issue 16) le même sans décalage, en précision mixte bfloat16",
+    ),
+    "profond+xla": Row(
+        lambda epochs: fit_deep(epochs, jit_compile=True),
+        "(issue 16) le même sans décalage, compilé par XLA",
+    ),
+    "profond+xla+bf16": Row(
+        lambda epochs: fit_deep(epochs, bf16=True, jit_compile=True),
+        "(issue 16) le même sans décalage, XLA et bfloat16",
+    ),
+    "profond+lot1024": Row(
+        lambda epochs: fit_deep(epochs, batch_size=1024),
+        "(issue 16) le même sans décalage, lots de 1 024",
     ),
     "nb05+checkpoint": Row(
         lambda epochs: fit_notebook05(epochs, checkpoint="modèle"),

@@ -416,3 +416,43 @@ def test_a_reloaded_model_predicts_with_a_right_counter(tmp_path, capsys):
 def test_starting_state_needs_a_compiled_model():
     with pytest.raises(ValueError, match="starting_state attend un modèle compilé"):
         starting_state(build_autoencoder(4, (16,)))
+
+
+# --- Flux tf.data des notebooks 09 et 12 ----------------------------------------------------
+
+
+def test_shuffling_indices_gives_the_same_batches_as_shuffling_the_images():
+    """09 et 12 mélangent les numéros des images et lisent chaque lot par tf.gather, au lieu de
+    mélanger les images (dont le tampon de shuffle garderait une copie) : mêmes lots, mêmes
+    décalages aléatoires, époque après époque."""
+    import tensorflow as tf
+
+    images = RNG.random((600, 784), dtype=np.float32)
+    tensor = tf.identity(images)
+
+    def shifted(seed):
+        shift = keras.layers.RandomTranslation(
+            1 / 28, 1 / 28, fill_mode="constant", interpolation="nearest", seed=seed
+        )
+        return lambda batch: tf.reshape(shift(tf.reshape(batch, (-1, 28, 28, 1))), (-1, 784))
+
+    shift_a, shift_b = shifted(7), shifted(7)
+    by_images = (
+        tf.data.Dataset.from_tensor_slices(images).shuffle(600, seed=3).batch(64).map(shift_a)
+    )
+    by_indices = (
+        tf.data.Dataset.range(600)
+        .shuffle(600, seed=3)
+        .batch(64)
+        .map(lambda index: shift_b(tf.gather(tensor, index)))
+    )
+    first_epoch = None
+    for _ in range(2):  # deux époques : un nouvel ordre, les mêmes des deux côtés
+        batches_a = [batch.numpy() for batch in by_images]
+        batches_b = [batch.numpy() for batch in by_indices]
+        assert len(batches_a) == len(batches_b) == 10
+        for a, b in zip(batches_a, batches_b, strict=True):
+            np.testing.assert_array_equal(a, b)
+        if first_epoch is not None:
+            assert not np.array_equal(first_epoch, batches_a[0])  # l'ordre change bien
+        first_epoch = batches_a[0]

@@ -202,7 +202,11 @@ def record(lines, args, argv) -> None:
         f"{args.draws} tirages des étiquettes par n (graines 42 et suivantes) ; autoencodeurs : "
         f"{args.epochs} époques sur 50 000 images sans étiquettes ; propagation : "
         f"k = {args.neighbors}, α = {args.alpha}, sauf si le nom les donne (propagation:α:k).\n\n"
-        "| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n"
+        "| "
+        + " | ".join(header)
+        + " |\n|"
+        + "---|" * len(header)
+        + "\n"
         + "".join("| " + " | ".join(line) + " |\n" for line in lines)
     )
     previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""

@@ -107,6 +107,31 @@ KEY_RESULTS = [
         (rf"reconnues comme le chiffre demandé : {NUMBER}", "%"),
         [("le même classifieur sur les vraies images de test", rf"moyenne\s+{NUMBER}", "%")],
     ),
+    (
+        "13",
+        "Exactitude de test avec 100 étiquettes (10 par chiffre, moyenne de 5 tirages) : "
+        "propagation des étiquettes dans le code d'un autoencodeur 784-512-256-32 appris sans "
+        "étiquettes sur les 60\u202f000 images",
+        "13_peu_d_etiquettes.ipynb",
+        (rf"code élargi \+ propagation, 100 étiquettes : {NUMBER}", "%"),
+        [
+            (
+                "la même propagation sur l'ACP à 32 composantes",
+                rf"ACP 32, propagation\s+{NUMBER} ± [\d,]+\n",
+                "%",
+            ),
+            (
+                "régression logistique sur les pixels",
+                rf"pixels, logistique\s+{NUMBER} ± [\d,]+\n",
+                "%",
+            ),
+            (
+                "M1+TSVM, Kingma et al. (2014), chiffre publié non vérifié, autre protocole",
+                rf"M1\+TSVM \(Kingma et al\., 2014\)\s+{NUMBER}",
+                "%",
+            ),
+        ],
+    ),
 ]
 
 

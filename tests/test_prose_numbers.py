@@ -46,6 +46,11 @@ QUOTED: dict[str, dict[str, str]] = {
         "0,99": "exemple de gradient (calcul dans la phrase : x̂ − x avec x̂ = 0,01)",
         "12,25": "784 / 64 (calcul d'exercice)",
     },
+    "13_peu_d_etiquettes.ipynb": {
+        "11,82 %": "erreur de M1+TSVM, 100 étiquettes (Kingma et al. 2014, tableau 1 ; non vérifié)",
+        "11,97 %": "erreur de M2, 100 étiquettes (Kingma et al. 2014, tableau 1 ; non vérifié)",
+        "3,33 %": "erreur de M1+M2, 100 étiquettes (Kingma et al. 2014, tableau 1 ; non vérifié)",
+    },
 }
 
 NUMBER = re.compile(r"(?<![\w,.\u202f])(\d{1,3}(?:\u202f\d{3})*(?:,\d+)?)(\u00a0%)?(?![\w])")

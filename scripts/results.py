@@ -109,7 +109,7 @@ KEY_RESULTS = [
     ),
     (
         "13",
-        "Exactitude de test avec 100 étiquettes (10 par chiffre, moyenne de 5 tirages) : "
+        "Exactitude de test avec 100 étiquettes (10 par chiffre, moyenne de 5 tirages) : "
         "propagation des étiquettes dans le code d'un autoencodeur 784-512-256-32 appris sans "
         "étiquettes sur les 60\u202f000 images",
         "13_peu_d_etiquettes.ipynb",
@@ -129,6 +129,21 @@ KEY_RESULTS = [
                 "M1+TSVM, Kingma et al. (2014), chiffre publié non vérifié, autre protocole",
                 rf"M1\+TSVM \(Kingma et al\., 2014\)\s+{NUMBER}",
                 "%",
+            ),
+        ],
+    ),
+    (
+        "14",
+        "MSE de test à budget égal (20 époques, code de 32, une graine), petit autoencodeur "
+        "convolutif de 241\u202f441 paramètres",
+        "14_variantes.ipynb",
+        (rf"(?m)^convolutif +[\d\u202f]+ +{NUMBER} ", ""),
+        [
+            ("autoencodeur dense du tutoriel", rf"(?m)^tutoriel +[\d\u202f]+ +{NUMBER} ", ""),
+            (
+                "poids liés (moitié moins de paramètres)",
+                rf"(?m)^poids liés +[\d\u202f]+ +{NUMBER} ",
+                "",
             ),
         ],
     ),

@@ -72,6 +72,8 @@ FULL_RUN = {
     "10": lambda out: "t-SNE sur 5000 points" in out,
     "11": lambda out: value(r"notre VAE \(ce notebook\).*?([\d,]+)\n", out) <= 90,
     "12": lambda out: value(r"reconnues comme le chiffre demandé : ([\d,]+)", out) >= 97,
+    "13": lambda out: value(r"code élargi \+ propagation, 100 étiquettes : ([\d,]+)", out) >= 88.2,
+    "14": lambda out: value(r"tutoriel : MSE (\d+,\d+)", out) <= 0.02,  # 0,07 en mode rapide
 }
 
 

@@ -47,9 +47,9 @@ QUOTED: dict[str, dict[str, str]] = {
         "12,25": "784 / 64 (calcul d'exercice)",
     },
     "13_peu_d_etiquettes.ipynb": {
-        "11,82 %": "erreur de M1+TSVM, 100 étiquettes (Kingma et al. 2014, tableau 1 ; non vérifié)",
-        "11,97 %": "erreur de M2, 100 étiquettes (Kingma et al. 2014, tableau 1 ; non vérifié)",
-        "3,33 %": "erreur de M1+M2, 100 étiquettes (Kingma et al. 2014, tableau 1 ; non vérifié)",
+        "11,82 %": "M1+TSVM, 100 étiquettes (Kingma et al. 2014, tableau 1 ; non vérifié)",
+        "11,97 %": "M2, 100 étiquettes (Kingma et al. 2014, tableau 1 ; non vérifié)",
+        "3,33 %": "M1+M2, 100 étiquettes (Kingma et al. 2014, tableau 1 ; non vérifié)",
     },
 }
 

@@ -63,11 +63,22 @@ FULL_RUN = {
     "04": lambda out: "après 3 époques (test)" in out,
     "05": lambda out: "époque 50/50" in out,
     "06": lambda out: value(r"autoencodeur du tutoriel\s+([\d,]+)", out) <= 0.009,
-    "07": lambda out: value(r"débruiteur élargi, bruit neuf\s+([\d,]+)", out) >= 19,
-    "08": lambda out: value(r"AUROC moyenne de test : ([\d,]+)", out) >= 97,
+    "07": lambda out: (
+        value(r"débruiteur élargi, bruit neuf\s+([\d,]+)", out) >= 19
+        # section 6 : le débruiteur du tutoriel bat la meilleure méthode classique
+        and value(r"meilleure méthode classique : ([\d,]+) dB", out)
+        < value(r"; débruiteur du tutoriel : ([\d,]+) dB", out)
+    ),
+    "08": lambda out: (
+        value(r"AUROC moyenne de test : ([\d,]+)", out) >= 97
+        # section 8 : les images vides sont mieux reconstruites que les chiffres
+        and value(r"images vides\s+\d+\s+[\d,]+\s+[\d,]+\s+([\d,]+)", out) < 0.5
+    ),
     "09": lambda out: (
         "ACP à 30 composantes : 13,87" in out
         and value(r"autoencodeur profond, entraîné ici\s+3,00\s+([\d,]+)", out) < 3.00
+        # section 4 : au PSNR du code sur 8 bits, JPEG demande plus d'octets
+        and value(r"\(([\d,]+) fois plus\)", out) > 1
     ),
     "10": lambda out: "t-SNE sur 5000 points" in out,
     "11": lambda out: value(r"notre VAE \(ce notebook\).*?([\d,]+)\n", out) <= 90,

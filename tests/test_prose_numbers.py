@@ -32,9 +32,6 @@ QUOTED: dict[str, dict[str, str]] = {
         "0,81": "binary_accuracy d'une copie parfaite (solution d'exercice, à mesurer)",
         "0,23": "MSE d'une prédiction 0,5 (solution d'exercice) ; imprimée 0,2316 plus haut",
     },
-    "07_debruitage.ipynb": {
-        "0,2": "facteur de bruit du tutoriel de débruitage de TensorFlow (noise_factor = 0.2)",
-    },
     "08_detection_anomalies.ipynb": {
         "0,5": "AUROC du hasard (définition de l'AUROC)",
     },
@@ -44,7 +41,6 @@ QUOTED: dict[str, dict[str, str]] = {
     "09_compression_acp.ipynb": {
         "0,0038": "3,00 / 784 : l'erreur de l'article en MSE (calcul dans la phrase)",
         "0,99": "exemple de gradient (calcul dans la phrase : x̂ − x avec x̂ = 0,01)",
-        "12,25": "784 / 64 (calcul d'exercice)",
     },
     "13_peu_d_etiquettes.ipynb": {
         "11,82 %": "M1+TSVM, 100 étiquettes (Kingma et al. 2014, tableau 1 ; non vérifié)",

@@ -56,6 +56,12 @@ KEY_RESULTS = [
                 rf"débruiteur, architecture du tutoriel\s+{NUMBER}\n",
                 "dB",
             ),
+            (
+                "meilleur débruiteur classique (filtre médian, noir corrigé, "
+                "réglé sur la validation)",
+                rf"meilleure méthode classique : {NUMBER} dB",
+                "dB",
+            ),
         ],
     ),
     (
@@ -67,6 +73,18 @@ KEY_RESULTS = [
         [
             ("Deep SVDD (publié)", rf"Deep SVDD \(publié\)(?:\s+[\d,]+){{10}}\s+{NUMBER}", "%"),
             ("ACP", rf"ACP, 16 composantes, relatif(?:\s+[\d,]+){{10}}\s+{NUMBER}", "%"),
+        ],
+    ),
+    (
+        "08",
+        "Hors distribution\u00a0: AUROC d'images vides contre de vrais chiffres, score = MSE de "
+        "reconstruction de l'autoencodeur du 05 (sous 0,5\u00a0: mieux reconstruites que les "
+        "chiffres)",
+        "08_detection_anomalies.ipynb",
+        (rf"images vides\s+\d+\s+[\d,]+\s+[\d,]+\s+{NUMBER}", ""),
+        [
+            ("lettres", rf"lettres \(DejaVu\)\s+\d+\s+[\d,]+\s+[\d,]+\s+{NUMBER}", ""),
+            ("chiffres inversés", rf"chiffres inversés\s+\d+\s+[\d,]+\s+[\d,]+\s+{NUMBER}", ""),
         ],
     ),
     (
@@ -82,6 +100,18 @@ KEY_RESULTS = [
                 "",
             ),
             ("ACP à 30 composantes", rf"ACP à 30 composantes\s+[\d,]+\s+{NUMBER}", ""),
+        ],
+    ),
+    (
+        "09",
+        "Compression\u00a0: octets par image du code du 05 quantifié sur 8 bits "
+        "(composantes mortes non stockées, décodeur à part)",
+        "09_compression_acp.ipynb",
+        (rf"code sur 8 bits : {NUMBER} octets", "octets"),
+        [
+            ("son PSNR", rf"octets pour {NUMBER} dB ; JPEG", "dB"),
+            ("JPEG au même PSNR (interpolé)", rf"même PSNR : environ {NUMBER} octets", "octets"),
+            ("PNG, sans perte", rf"PNG\s+{NUMBER}", "octets"),
         ],
     ),
     (

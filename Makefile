@@ -6,8 +6,13 @@
 #                      notebooks ni ouvrir de navigateur (moins d'une minute).
 # make lint          : ruff seul (règles et mise en forme, sans rien modifier).
 # make format        : met en forme le code avec ruff format (notebooks compris).
-# make run           : exécute tous les notebooks en mode complet, en place (sorties à committer).
+# make run           : exécute tous les notebooks en mode complet, en place (sorties à committer),
+#                      puis reconstruit l'édition élève.
 #                      Un seul notebook : make run NB=notebooks/05_entrainement.ipynb
+# make eleves        : construit l'édition élève (eleves/) depuis notebooks/, avec nbgrader :
+#                      solutions retirées, sorties effacées, vérifications gardées.
+# make test-eleves   : exécute l'édition élève en mode rapide ; chaque vérification doit dire
+#                      « Pas encore » et chaque notebook aller jusqu'au bout.
 # make binder-check  : construit l'environnement de Binder seul (binder/) dans un venv neuf et
 #                      y exécute les notebooks 01, 02 et 10 en mode rapide.
 # make colab-check   : exécute la cellule d'installation Colab dans un environnement neuf qui
@@ -27,7 +32,7 @@ NB ?= notebooks/*.ipynb
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 
 .PHONY: install install-dev test check lint format lab run headers binder-check colab-check \
-	constraints clean results
+	constraints clean results eleves test-eleves
 
 install: $(STAMP)
 
@@ -50,8 +55,16 @@ $(STAMP): requirements.txt constraints.txt requirements-mnist.txt pyproject.toml
 # Les outils des développeurs en plus (requirements-dev.txt).
 install-dev: $(DEV_STAMP)
 
+# nbgrader (pour construire l'édition élève) installe aussi ses menus dans JupyterLab et
+# l'interface « Notebook » : on les désactive, pour que make lab reste ce que voit un apprenant
+# (et ce qu'est Binder), en français.
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader \
+		@jupyter-notebook/lab-extension >/dev/null
+	for extension in formgrader validate_assignment assignment_list course_list; do \
+		$(BIN)/jupyter server extension disable --sys-prefix \
+			nbgrader.server_extensions.$$extension >/dev/null 2>&1; done
 	touch $(DEV_STAMP)
 
 test: install-dev
@@ -81,6 +94,13 @@ lab: install
 
 run: install-dev
 	AE_FAST=0 $(BIN)/python scripts/run_notebooks.py $(NB)
+	$(BIN)/python scripts/eleves.py
+
+eleves: install-dev
+	$(BIN)/python scripts/eleves.py
+
+test-eleves: install-dev
+	AE_FAST=1 $(BIN)/python -m pytest eleves
 
 results: install-dev
 	$(BIN)/python scripts/results.py

@@ -13,7 +13,9 @@ les notebooks suivants l'importent au lieu de le recopier.
 - `ae_utils.plots` : des lignes d'images, `image_rows` (notebook 03) ;
 - `ae_utils.metrics` : le PSNR, métrique Keras (notebook 04), sa moyenne sur des tableaux
   (07), l'erreur de Hinton et Salakhutdinov (09) ;
-- `ae_utils.noise` : bruit gaussien, masquage, poivre et sel (notebook 07).
+- `ae_utils.noise` : bruit gaussien, masquage, poivre et sel (notebook 07) ;
+- `ae_utils.checks` : les verdicts des cellules « Vérification » des exercices, `check`
+  (tous les notebooks ; ce n'est pas du code du cours, mais l'outil de ses exercices).
 """
 
 __version__ = "0.1.0"

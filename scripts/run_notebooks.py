@@ -56,7 +56,7 @@ MEASURED = re.compile(
 # exercice (le chercher, écrire et lancer le code, lire la solution). Arrondi aux 5 minutes.
 WORDS_PER_MINUTE = 100
 MINUTES_PER_EXERCISE = 10
-EXERCISE = re.compile(r"^\*\*\d+\.\*\*", re.MULTILINE)
+EXERCISE = re.compile(r"^### Exercice \d+$", re.MULTILINE)
 
 # Exécuté dans un processus à part pour que getrusage ne voie que ce notebook et son noyau.
 WRAPPER = """

@@ -29,7 +29,7 @@ def test_skeleton(path):
     assert "".join(nb["cells"][0]["source"]).startswith(f"# {path.name[:2]} — ")
     for section in SECTIONS:
         assert section in text, f"{path.name} : section {section} absente"
-    assert "<details>" in text, f"{path.name} : exercices sans solution dans <details>"
+    assert "### Exercice 1" in text, f"{path.name} : exercices (tests/test_eleves.py) ?"
     assert re.search(r"\*\*Durée estimée\*\*\u00a0: environ \d+ min d'étude", text), "étude ?"
     assert re.search(r"\d+ (s|min \d+ s) d'exécution complète \(mesurée", text), "non mesurée"
 

@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 README_BADGES = re.compile(r"(<!-- badges: [^\n]*-->\n).*?(\n<!-- /badges -->)", re.S)
+README_STUDENT_BADGES = re.compile(
+    r"(<!-- badges-eleves: [^\n]*-->\n).*?(\n<!-- /badges-eleves -->)", re.S
+)
+STUDENT_LINE = "Édition élève, sans les solutions (pour une classe)\u00a0: "
 TITLE = re.compile(r"^# (\d\d) — (.+)$")
 
 
@@ -125,6 +129,10 @@ def update(check: bool = False) -> list[str]:
         nbformat.write(nb, path)
     readme = README.read_text(encoding="utf-8")
     wanted = README_BADGES.sub(lambda m: m[1] + badges(paths[0].name) + m[2], readme)
+    wanted = README_STUDENT_BADGES.sub(
+        lambda m: m[1] + STUDENT_LINE + badges(paths[0].name, "eleves").replace("\n", " ") + m[2],
+        wanted,
+    )
     if wanted != readme:
         stale.append(README.name)
         if not check:

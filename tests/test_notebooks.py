@@ -180,7 +180,13 @@ def readme_prose(path: Path) -> str:
 
 @pytest.mark.parametrize(
     "path",
-    [*NOTEBOOKS, ROOT / "README.md", ROOT / "benchmarks" / "README.md", ROOT / "CONTRIBUTING.md"],
+    [
+        *NOTEBOOKS,
+        ROOT / "README.md",
+        ROOT / "benchmarks" / "README.md",
+        ROOT / "CONTRIBUTING.md",
+        ROOT / "eleves" / "README.md",
+    ],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_french_typography_in_markdown(path):

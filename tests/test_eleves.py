@@ -10,6 +10,7 @@ et les verdicts publiés.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -161,3 +162,30 @@ def test_student_edition_keeps_everything_else(path):
             assert "%cd {COPIE}/eleves" in source(s)
         elif not grading(t).get("solution"):
             assert source(s) == source(t), (path.name, i)
+
+
+# Les premiers notebooks de l'édition élève, exécutés ici (quelques secondes chacun) ; toute
+# l'édition l'est par make test-eleves, que la CI lance après make test (quatre minutes de plus).
+QUICK = ["01_importations.ipynb", "02_donnees.ipynb", "03_architecture.ipynb"]
+
+
+@pytest.mark.parametrize("name", QUICK)
+def test_student_notebook_runs_to_the_end_and_every_check_says_not_yet(name, tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    output = tmp_path / name
+    env = dict(os.environ, AE_FAST="1", AE_CHECKS="pending", AE_ARTEFACTS=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute"]
+        + ["--output", str(output), str(STUDENTS / name)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=STUDENTS,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    nb = nbformat.read(output, as_version=4)
+    checks = [c for c in nb.cells if c.cell_type == "code" and grading(c).get("grade")]
+    assert checks
+    for cell in checks:
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        assert text.startswith("Pas encore : donnez une valeur à "), (name, text)

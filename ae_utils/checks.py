@@ -45,8 +45,11 @@ def check(
     tests: Iterable[tuple[Callable[[], object], str]],
     success: str,
     hint: str = "",
-) -> bool:
-    """Vérifie les réponses d'un exercice et affiche le verdict ; renvoie True si tout est juste.
+) -> None:
+    """Vérifie les réponses d'un exercice et affiche le verdict.
+
+    Ne renvoie rien : la cellule de vérification n'affiche que le verdict (une valeur renvoyée
+    s'afficherait sous la cellule, après lui).
 
     `answers` associe à chaque nom de réponse sa valeur (`None` : pas encore de réponse).
     `tests` est une suite de couples (fonction sans argument, message) : la fonction renvoie
@@ -81,7 +84,7 @@ def check(
 
 
 def _pending_verdict(missing: list[str]) -> str:
-    quoted = [f"`{name}`" for name in missing]
+    quoted = list(missing)
     names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " et " + quoted[-1]
     return (
         f"{PENDING} : donnez une valeur à {names} dans la cellule de réponse, exécutez-la, "
@@ -90,7 +93,7 @@ def _pending_verdict(missing: list[str]) -> str:
     )
 
 
-def _verdict(label: str, message: str, hint: str) -> bool:
+def _verdict(label: str, message: str, hint: str) -> None:
     text = f"{label} : {message}"
     if hint:
         text += f"\nIndice : {hint}"
@@ -99,4 +102,3 @@ def _verdict(label: str, message: str, hint: str) -> bool:
         raise AssertionError(text)
     if label != PENDING and expect_pending():
         raise AssertionError(f"Édition élève : on attendait « {PENDING} », reçu : {text}")
-    return label == RIGHT

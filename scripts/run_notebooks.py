@@ -46,7 +46,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "notebooks.md"
 # qu'aucune sortie publiée ne vienne d'un modèle gardé d'un lancement précédent. Dans un même
 # lancement, 06, 07 et 10 reprennent le modèle que 05 vient d'entraîner ; un notebook lancé
 # seul (make run NB=…) entraîne lui-même ce dont il a besoin.
-RUN_ARTEFACTS = ROOT / "artefacts" / "make-run"
+RUN_ARTEFACTS = Path(os.environ.get("AE_RUN_ARTEFACTS") or ROOT / "artefacts" / "make-run")
 DURATION_LINE = re.compile(r"^\*\*Durée estimée\*\*.*$", re.MULTILINE)
 MEASURED = re.compile(
     r"(?P<time>\d+ s|\d+ min \d+ s) d'exécution complète \(mesurée par `make run` sur "
@@ -206,8 +206,9 @@ def main(paths: list[str]) -> None:
     if not paths:
         raise SystemExit("Indiquez les notebooks à exécuter, par exemple notebooks/*.ipynb.")
     where = machine()
-    shutil.rmtree(RUN_ARTEFACTS, ignore_errors=True)
-    RUN_ARTEFACTS.mkdir(parents=True)
+    if not os.environ.get("AE_RUN_ARTEFACTS"):  # un dossier donné est celui d'un autre lancement
+        shutil.rmtree(RUN_ARTEFACTS, ignore_errors=True)
+    RUN_ARTEFACTS.mkdir(parents=True, exist_ok=True)
     rows = {}
     if RESULTS.exists():  # on garde les mesures des notebooks qui ne sont pas relancés
         for line in RESULTS.read_text(encoding="utf-8").splitlines():

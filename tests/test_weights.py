@@ -15,11 +15,13 @@ import pytest
 
 from ae_utils import vae as ae_vae
 from ae_utils import weights
-from ae_utils.config import SEED, set_seed
+from ae_utils.config import SEED
 from ae_utils.data import load_mnist, prepare
 from ae_utils.models import build_deep_autoencoder
 
-NAMES = ("autoencodeur_profond", "vae")
+# Le VAE du 11 a sa recette dans scripts/weights.py (make weights vae) ; ses poids ne sont pas
+# encore livrés : le 11 l'entraîne lui-même.
+NAMES = ("autoencodeur_profond",)
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +35,6 @@ def built_vae():
     model.compile()
     model(np.zeros((1, 784), dtype="float32"))
     return model
-
-
-BUILDERS = {"autoencodeur_profond": build_deep_autoencoder, "vae": built_vae}
 
 
 def test_manifest_describes_every_shipped_file():
@@ -68,29 +67,29 @@ def test_float16_loses_nothing_measurable():
 def test_a_damaged_file_is_refused_in_french(tmp_path):
     manifest = tmp_path / "manifeste.json"
     shutil.copyfile(weights.MANIFEST, manifest)
-    entry = weights.read_manifest()["vae"]
+    entry = weights.read_manifest()["autoencodeur_profond"]
     damaged = bytearray((weights.WEIGHTS_DIR / entry["fichier"]).read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
     (tmp_path / entry["fichier"]).write_bytes(bytes(damaged))
-    model = built_vae()
+    model = build_deep_autoencoder()
     before = [w.copy() for w in model.get_weights()]
     with pytest.raises(ValueError, match="empreinte SHA-256"):
-        weights.load_shipped_weights(model, "vae", manifest)
+        weights.load_shipped_weights(model, "autoencodeur_profond", manifest)
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
 
 
 def test_unknown_name_and_wrong_architecture_are_refused_in_french():
     with pytest.raises(KeyError, match="Poids livrés inconnus"):
-        weights.load_shipped_weights(built_vae(), "vea")
+        weights.load_shipped_weights(build_deep_autoencoder(), "autoencodeur_profnod")
     with pytest.raises(ValueError, match="architecture ne correspond pas"):
-        weights.load_shipped_weights(build_deep_autoencoder(), "vae")
+        weights.load_shipped_weights(built_vae(), "autoencodeur_profond")
 
 
 def test_missing_file_says_how_to_get_it_back(tmp_path):
     manifest = tmp_path / "manifeste.json"
     shutil.copyfile(weights.MANIFEST, manifest)
     with pytest.raises(FileNotFoundError, match="make weights"):
-        weights.load_shipped_weights(built_vae(), "vae", manifest)
+        weights.load_shipped_weights(build_deep_autoencoder(), "autoencodeur_profond", manifest)
 
 
 def test_deep_autoencoder_reaches_its_figure(x_test):
@@ -102,15 +101,3 @@ def test_deep_autoencoder_reaches_its_figure(x_test):
     standard_error = errors.std(ddof=1) / math.sqrt(len(errors))
     assert abs(errors.mean() - expected) < 4 * standard_error, (errors.mean(), expected)
     assert expected < 3.00  # sous le chiffre de Hinton et Salakhutdinov (2006), comme le dit le 09
-
-
-def test_vae_reaches_its_figure(x_test):
-    model = built_vae()
-    entry = weights.load_shipped_weights(model, "vae")
-    test_binary = ae_vae.binarize(x_test, np.random.default_rng(SEED))[:200]
-    set_seed(SEED)
-    nll = ae_vae.importance_nll(model.encoder, model.decoder, test_binary, k=1000)
-    expected = entry["chiffres_float16"]["NLL de test, k = 1000 (nats)"]
-    standard_error = nll.std(ddof=1) / math.sqrt(len(nll))
-    assert abs(nll.mean() - expected) < 4 * standard_error, (nll.mean(), expected)
-    assert expected <= 90  # le VAE du 11 reste sous 90 nats

@@ -92,11 +92,11 @@ KEY_RESULTS = [
         "Erreur de reconstruction (somme sur les 784 pixels), autoencodeur profond "
         "784-1000-500-250-30",
         "09_compression_acp.ipynb",
-        (rf"autoencodeur profond \(poids livrés\)\s+[\d,]+\s+{NUMBER}", ""),
+        (rf"autoencodeur profond, entraîné ici\s+[\d,]+\s+{NUMBER}", ""),
         [
             (
                 "Hinton et Salakhutdinov (2006)",
-                rf"autoencodeur profond \(poids livrés\)\s+{NUMBER}",
+                rf"autoencodeur profond, entraîné ici\s+{NUMBER}",
                 "",
             ),
             ("ACP à 30 composantes", rf"ACP à 30 composantes\s+[\d,]+\s+{NUMBER}", ""),

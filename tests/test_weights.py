@@ -1,45 +1,84 @@
-"""Les poids livrés (poids/, ae_utils.weights) : présents, vérifiés, et ils atteignent leur chiffre.
+"""Les poids livrés (ae_utils.weights) : écrits en float16, vérifiés par empreinte au chargement.
 
-Chaque modèle livré est chargé comme le fait son notebook, puis son chiffre est mesuré à
-nouveau sur un sous-ensemble du test : la moyenne du sous-ensemble doit tomber à moins de
-quatre erreurs types du chiffre du manifeste (mesuré sur les 10 000 images par make weights).
+Le chargeur est testé sur un petit modèle et un manifeste écrits ici. Les poids livrés
+eux-mêmes (poids/, par `make weights`) sont testés quand ils existent : chaque modèle est
+rechargé et son chiffre mesuré à nouveau sur une partie du test.
 """
 
 from __future__ import annotations
 
+import json
 import math
-import shutil
 
 import numpy as np
 import pytest
 
-from ae_utils import vae as ae_vae
 from ae_utils import weights
-from ae_utils.config import SEED
 from ae_utils.data import load_mnist, prepare
-from ae_utils.models import build_deep_autoencoder
+from ae_utils.models import build_autoencoder, build_deep_autoencoder
 
-# Le VAE du 11 a sa recette dans scripts/weights.py (make weights vae) ; ses poids ne sont pas
-# encore livrés : le 11 l'entraîne lui-même.
-NAMES = ("autoencodeur_profond",)
-
-
-@pytest.fixture(scope="module")
-def x_test():
-    (_, _), (images, _) = load_mnist()
-    return prepare(images)
+SHIPPED = pytest.mark.skipif(
+    not weights.MANIFEST.exists(),
+    reason="aucun poids livré pour l'instant : make weights les produit (recettes du 09 et du 11 "
+    "dans scripts/weights.py) ; les notebooks entraînent encore leurs modèles eux-mêmes",
+)
 
 
-def built_vae():
-    model = ae_vae.VAE(ae_vae.build_vae_encoder(), ae_vae.build_vae_decoder(), seed=SEED)
-    model.compile()
-    model(np.zeros((1, 784), dtype="float32"))
-    return model
+@pytest.fixture
+def shipped_here(tmp_path):
+    """Un petit modèle entraîné nulle part, livré dans tmp_path comme le fait make weights."""
+    model = build_autoencoder()
+    path = weights.save_float16(model, tmp_path / "petit.npz")
+    manifest = tmp_path / "manifeste.json"
+    entry = {"fichier": path.name, "sha256": weights.sha256(path), "octets": path.stat().st_size}
+    manifest.write_text(json.dumps({"petit": entry}), encoding="utf-8")
+    return model, manifest
 
 
+def test_float16_round_trip_loads_the_rounded_weights(shipped_here):
+    model, manifest = shipped_here
+    fresh = build_autoencoder()
+    entry = weights.load_shipped_weights(fresh, "petit", manifest)
+    assert entry["fichier"] == "petit.npz"
+    for saved, loaded in zip(model.get_weights(), fresh.get_weights(), strict=True):
+        assert loaded.dtype == np.float32
+        np.testing.assert_array_equal(loaded, saved.astype(np.float16).astype(np.float32))
+    assert not list(manifest.parent.glob("*partiel*"))  # rien à moitié écrit
+
+
+def test_a_damaged_file_is_refused_in_french(shipped_here):
+    _, manifest = shipped_here
+    path = manifest.parent / "petit.npz"
+    damaged = bytearray(path.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+    model = build_autoencoder()
+    before = [w.copy() for w in model.get_weights()]
+    with pytest.raises(ValueError, match="empreinte SHA-256"):
+        weights.load_shipped_weights(model, "petit", manifest)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+
+
+def test_unknown_name_and_wrong_architecture_are_refused_in_french(shipped_here):
+    _, manifest = shipped_here
+    with pytest.raises(KeyError, match="Poids livrés inconnus"):
+        weights.load_shipped_weights(build_autoencoder(), "ptit", manifest)
+    with pytest.raises(ValueError, match="architecture ne correspond pas"):
+        weights.load_shipped_weights(build_autoencoder(code_size=16), "petit", manifest)
+
+
+def test_missing_file_or_manifest_says_how_to_get_it_back(shipped_here, tmp_path):
+    _, manifest = shipped_here
+    (manifest.parent / "petit.npz").unlink()
+    with pytest.raises(FileNotFoundError, match="make weights"):
+        weights.load_shipped_weights(build_autoencoder(), "petit", manifest)
+    with pytest.raises(FileNotFoundError, match="make weights"):
+        weights.read_manifest(tmp_path / "absent.json")
+
+
+@SHIPPED
 def test_manifest_describes_every_shipped_file():
     manifest = weights.read_manifest()
-    assert sorted(manifest) == sorted(NAMES)
     total = 0
     for name, entry in manifest.items():
         path = weights.WEIGHTS_DIR / entry["fichier"]
@@ -48,54 +87,23 @@ def test_manifest_describes_every_shipped_file():
         assert path.stat().st_size == entry["octets"], name
         for field in ("recette", "commit", "machine", "date", "secondes_entrainement"):
             assert entry[field], (name, field)
+        compared = entry["float32_contre_float16"]  # les mêmes images, les deux précisions
+        for figure, value in compared["float32"].items():
+            assert abs(compared["float16"][figure] - value) <= max(0.01 * abs(value), 0.05)
         total += entry["octets"]
     assert total <= 30 * 2**20, f"{total / 2**20:.1f} Mio de poids livrés : au plus 30"
-    # Rien d'autre dans poids/ que les fichiers décrits et le manifeste.
     listed = {entry["fichier"] for entry in manifest.values()} | {weights.MANIFEST.name}
     assert {p.name for p in weights.WEIGHTS_DIR.iterdir()} == listed
 
 
-def test_float16_loses_nothing_measurable():
-    """Sur les mêmes images, les poids arrondis en float16 (livrés) mesurent comme en float32."""
-    for name, entry in weights.read_manifest().items():
-        compared = entry["float32_contre_float16"]
-        for figure, value in compared["float32"].items():
-            shipped = compared["float16"][figure]
-            assert abs(shipped - value) <= max(0.01 * abs(value), 0.05), (name, figure)
-
-
-def test_a_damaged_file_is_refused_in_french(tmp_path):
-    manifest = tmp_path / "manifeste.json"
-    shutil.copyfile(weights.MANIFEST, manifest)
-    entry = weights.read_manifest()["autoencodeur_profond"]
-    damaged = bytearray((weights.WEIGHTS_DIR / entry["fichier"]).read_bytes())
-    damaged[len(damaged) // 2] ^= 0xFF
-    (tmp_path / entry["fichier"]).write_bytes(bytes(damaged))
-    model = build_deep_autoencoder()
-    before = [w.copy() for w in model.get_weights()]
-    with pytest.raises(ValueError, match="empreinte SHA-256"):
-        weights.load_shipped_weights(model, "autoencodeur_profond", manifest)
-    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
-
-
-def test_unknown_name_and_wrong_architecture_are_refused_in_french():
-    with pytest.raises(KeyError, match="Poids livrés inconnus"):
-        weights.load_shipped_weights(build_deep_autoencoder(), "autoencodeur_profnod")
-    with pytest.raises(ValueError, match="architecture ne correspond pas"):
-        weights.load_shipped_weights(built_vae(), "autoencodeur_profond")
-
-
-def test_missing_file_says_how_to_get_it_back(tmp_path):
-    manifest = tmp_path / "manifeste.json"
-    shutil.copyfile(weights.MANIFEST, manifest)
-    with pytest.raises(FileNotFoundError, match="make weights"):
-        weights.load_shipped_weights(build_deep_autoencoder(), "autoencodeur_profond", manifest)
-
-
-def test_deep_autoencoder_reaches_its_figure(x_test):
+@SHIPPED
+def test_deep_autoencoder_reaches_its_figure():
+    if "autoencodeur_profond" not in weights.read_manifest():
+        pytest.skip("autoencodeur profond du 09 pas encore livré (make weights)")
+    (_, _), (images, _) = load_mnist()
+    subset = prepare(images)[:2000]
     model = build_deep_autoencoder()
     entry = weights.load_shipped_weights(model, "autoencodeur_profond")
-    subset = x_test[:2000]
     errors = np.sum((subset - model.predict(subset, batch_size=1000, verbose=0)) ** 2, axis=1)
     expected = entry["chiffres_float16"]["erreur de test (Hinton et Salakhutdinov)"]
     standard_error = errors.std(ddof=1) / math.sqrt(len(errors))

@@ -109,7 +109,7 @@ weights-check: install-dev
 eleves: install-dev
 	$(BIN)/python scripts/eleves.py
 
-eleves: install-dev
+test-eleves: install-dev
 	AE_FAST=1 $(BIN)/python -m pytest eleves
 
 results: install-dev

@@ -90,10 +90,11 @@ check: install-dev
 
 # --allow-root seulement si l'on est root (conteneurs, machines de CI) : Jupyter refuse sinon.
 # TF_CPP_MIN_LOG_LEVEL=1 : le noyau n'affiche pas les messages d'information du C++ de
-# TensorFlow (ses avertissements et erreurs restent) ; MALLOC_ARENA_MAX=2 : la mémoire que
-# libère un entraînement sert au suivant (voir binder/start, qui fait de même sur Binder).
+# TensorFlow (ses avertissements et erreurs restent) ; MALLOC_ARENA_MAX=2 et
+# MALLOC_MMAP_THRESHOLD_ : la mémoire que libère un calcul sert au suivant ou revient au système
+# (voir binder/start, qui fait de même sur Binder).
 lab: install
-	TF_CPP_MIN_LOG_LEVEL=1 MALLOC_ARENA_MAX=2 $(BIN)/jupyter lab --ServerApp.root_dir=. \
+	TF_CPP_MIN_LOG_LEVEL=1 MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=4194304 $(BIN)/jupyter lab --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 run: install-dev

@@ -123,7 +123,12 @@ def walk(paths: list[Path], close_each: bool) -> list[tuple[str, float, float]]:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "1", "MALLOC_ARENA_MAX": "2"},  # binder/start
+        env={  # comme binder/start
+            **os.environ,
+            "TF_CPP_MIN_LOG_LEVEL": "1",
+            "MALLOC_ARENA_MAX": "2",
+            "MALLOC_MMAP_THRESHOLD_": "4194304",
+        },
     )
     rows = []
     try:

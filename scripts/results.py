@@ -92,11 +92,11 @@ KEY_RESULTS = [
         "Erreur de reconstruction (somme sur les 784 pixels), autoencodeur profond "
         "784-1000-500-250-30",
         "09_compression_acp.ipynb",
-        (rf"autoencodeur profond, entraîné ici\s+[\d,]+\s+{NUMBER}", ""),
+        (rf"autoencodeur profond \(poids livrés\)\s+[\d,]+\s+{NUMBER}", ""),
         [
             (
                 "Hinton et Salakhutdinov (2006)",
-                rf"autoencodeur profond, entraîné ici\s+{NUMBER}",
+                rf"autoencodeur profond \(poids livrés\)\s+{NUMBER}",
                 "",
             ),
             ("ACP à 30 composantes", rf"ACP à 30 composantes\s+[\d,]+\s+{NUMBER}", ""),
@@ -117,7 +117,7 @@ KEY_RESULTS = [
     (
         "11",
         "Log-vraisemblance négative de test (nats, MNIST binarisé, k = 1\u202f000 tirages), "
-        "VAE dense 784-500-500-50, 120 époques",
+        "VAE dense 784-500-500-50, 120 époques (poids livrés, les 10\u202f000 images de test)",
         "11_autoencodeur_variationnel.ipynb",
         (rf"notre VAE \(ce notebook\).*?\s{NUMBER}\n", ""),
         [

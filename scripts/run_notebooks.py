@@ -67,6 +67,40 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
+# Chargé au démarrage du noyau (dossier IPython à part) : après chaque cellule, sa durée, la
+# mémoire résidente et le maximum atteint, dans artefacts/make-run/cellules/NOTEBOOK.tsv.
+# C'est là qu'on cherche quelle cellule coûte, quand un notebook dépasse son budget.
+CELL_LOG = """
+import os, time
+from pathlib import Path
+
+_log = Path(os.environ["AE_CELL_LOG"])
+_log.write_text("cellule\tsecondes\tRSS (Mio)\tmax. (Mio)\tdébut\n", encoding="utf-8")
+_state = {"n": 0, "t": time.perf_counter()}
+
+
+def _before(info):
+    _state["t"] = time.perf_counter()
+
+
+def _after(result):
+    fields = dict(
+        line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines()
+        if line.startswith(("VmRSS", "VmHWM"))
+    )
+    rss, peak = (int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM"))
+    first = (result.info.raw_cell.strip().splitlines() or [""])[0][:60]
+    seconds = time.perf_counter() - _state["t"]
+    with _log.open("a", encoding="utf-8") as out:
+        out.write(f"{_state['n']}\\t{seconds:.1f}\\t{rss}\\t{peak}\\t{first}\\n")
+    _state["n"] += 1
+
+
+get_ipython().events.register("pre_run_cell", _before)
+get_ipython().events.register("post_run_cell", _after)
+"""
+
+
 STARTUP_LOG = re.compile(
     r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to "
     r"STDERR|I\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w.]+:\d+\] .*)\n?$"
@@ -137,8 +171,15 @@ def run(path: Path) -> tuple[float, float]:
         "AE_FAST": "0",
         "TF_CPP_MIN_LOG_LEVEL": "1",
         "MALLOC_ARENA_MAX": "2",  # comme make lab et Binder : voir binder/start
+        "MALLOC_MMAP_THRESHOLD_": "4194304",
         "AE_ARTEFACTS": str(RUN_ARTEFACTS),
+        "IPYTHONDIR": str(RUN_ARTEFACTS / "ipython"),
+        "AE_CELL_LOG": str(RUN_ARTEFACTS / "cellules" / f"{path.stem}.tsv"),
     }
+    startup = RUN_ARTEFACTS / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "cellules.py").write_text(CELL_LOG, encoding="utf-8")
+    (RUN_ARTEFACTS / "cellules").mkdir(exist_ok=True)
     out = subprocess.run(
         [sys.executable, "-c", WRAPPER, str(path)], capture_output=True, text=True, env=env
     )

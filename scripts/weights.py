@@ -1,6 +1,10 @@
 """Entraîne les modèles longs de la série et livre leurs poids vérifiés (appelé par `make weights`).
 
-Deux recettes, chacune exactement celle de son notebook en mode complet :
+Trois recettes, chacune exactement celle de son notebook en mode complet :
+- `debruiteur_elargi` (notebook 07) : 784-512-256-128, bruit gaussien de facteur 0,5 tiré à
+  nouveau à chaque époque, MSE, Adam, au plus 50 époques, lots de 256, arrêt anticipé sur la
+  validation (10 000 images mises de côté, comme le notebook) ; chiffres : le PSNR moyen sur les
+  10 000 images de test bruitées une fois (graine 42), et la courbe d'apprentissage.
 - `autoencodeur_profond` (notebook 09) : 784-1000-500-250-30, normalisation par lots, bruit
   d'entrée 0,1, décalages d'au plus un pixel, entropie croisée, Adam à taux en cosinus depuis
   0,001, 120 époques, lots de 256 ; chiffre : l'erreur de Hinton et Salakhutdinov sur les
@@ -15,7 +19,7 @@ du manifeste `poids/manifeste.json` (fichier, SHA-256, recette, commit, durée, 
 chiffres). `--verifier` réentraîne sans rien écrire et compare au manifeste : le benchmark qui
 montre que la recette retrouve son chiffre.
 
-    python scripts/weights.py                 # les deux
+    python scripts/weights.py                 # les trois
     python scripts/weights.py vae             # une seule
     python scripts/weights.py --verifier vae  # réentraîne et compare, n'écrit rien
 """
@@ -43,8 +47,9 @@ from run_notebooks import commit, machine  # noqa: E402
 from ae_utils import vae as ae_vae  # noqa: E402
 from ae_utils.config import SEED, set_seed  # noqa: E402
 from ae_utils.data import load_mnist, prepare  # noqa: E402
-from ae_utils.metrics import hinton_error  # noqa: E402
-from ae_utils.models import build_deep_autoencoder  # noqa: E402
+from ae_utils.metrics import hinton_error, mean_psnr  # noqa: E402
+from ae_utils.models import build_autoencoder, build_deep_autoencoder, compile_autoencoder  # noqa: E402
+from ae_utils.noise import add_gaussian_noise  # noqa: E402
 from ae_utils.weights import MANIFEST, WEIGHTS_DIR, save_float16, sha256  # noqa: E402
 
 EPOCHS = 120
@@ -57,7 +62,66 @@ def as_float16(model):
     return twin
 
 
-def deep_autoencoder(x_train, x_test):
+def wide_denoiser(x_train, y_train, x_test):
+    """Recette du notebook 07 (sections 4 et 5) : mêmes tirages du bruit que le notebook."""
+    from sklearn.model_selection import train_test_split
+
+    rng = np.random.default_rng(SEED)
+    x_test_noisy = add_gaussian_noise(x_test, 0.5, rng)  # premier tirage du notebook
+    x_fit, x_val = train_test_split(x_train, test_size=10_000, random_state=SEED, stratify=y_train)
+    x_val_noisy = add_gaussian_noise(x_val, 0.5, rng)  # deuxième tirage
+    fit_images = tf.identity(x_fit)
+
+    def corrupt(images):
+        noisy = images + 0.5 * tf.random.normal(tf.shape(images))
+        return tf.clip_by_value(noisy, 0.0, 1.0), images
+
+    stream = (
+        tf.data.Dataset.range(len(x_fit))
+        .shuffle(len(x_fit), seed=SEED)
+        .batch(256)
+        .map(lambda index: tf.gather(fit_images, index))
+        .map(corrupt)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+    set_seed(SEED)
+    model = compile_autoencoder(build_autoencoder(code_size=128, hidden=(512, 256)))
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)
+    start = time.perf_counter()
+    history = model.fit(
+        stream,
+        epochs=50,
+        shuffle=False,
+        validation_data=(x_val_noisy, x_val),
+        callbacks=[stop],
+        verbose=0,
+    )
+    seconds = time.perf_counter() - start
+    curve = {
+        "psnr": [round(float(v), 3) for v in history.history["psnr"]],
+        "val_psnr": [round(float(v), 3) for v in history.history["val_psnr"]],
+        "époque gardée": int(np.argmin(history.history["val_loss"])) + 1,
+    }
+
+    def figures(m):
+        def psnr_of(clean, noisy):
+            return round(mean_psnr(clean, m.predict(noisy, batch_size=1024, verbose=0)), 3)
+
+        return {
+            "PSNR moyen de test (dB)": psnr_of(x_test, x_test_noisy),
+            "PSNR moyen de validation (dB)": psnr_of(x_val, x_val_noisy),
+        }
+
+    recipe = (
+        "notebook 07 : 784-512-256-128-256-512-784 (ReLU, sortie sigmoïde), bruit gaussien de "
+        "facteur 0,5 tiré à chaque époque, MSE, Adam (0,001), au plus 50 époques, lots de 256, "
+        "arrêt anticipé sur la validation (patience 5, meilleure époque gardée), graine "
+        f"{SEED}, 50 000 images d'apprentissage et 10 000 de validation"
+    )
+    return model, seconds, figures, recipe, as_float16, curve
+
+
+def deep_autoencoder(x_train, y_train, x_test):
     """Recette du notebook 09 (sections 5 et 6)."""
     shift = keras.layers.RandomTranslation(
         1 / 28, 1 / 28, fill_mode="constant", interpolation="nearest", seed=SEED
@@ -103,7 +167,7 @@ def deep_autoencoder(x_train, x_test):
     return model, seconds, figures, recipe
 
 
-def variational(x_train, x_test):
+def variational(x_train, y_train, x_test):
     """Recette du notebook 11 (section 5) ; chiffres de la section 6."""
     set_seed(SEED)
     model = ae_vae.VAE(ae_vae.build_vae_encoder(), ae_vae.build_vae_decoder(), seed=SEED)
@@ -143,15 +207,20 @@ def variational(x_train, x_test):
     return model, seconds, figures, recipe, half
 
 
-RECIPES = {"autoencodeur_profond": deep_autoencoder, "vae": variational}
+RECIPES = {
+    "debruiteur_elargi": wide_denoiser,
+    "autoencodeur_profond": deep_autoencoder,
+    "vae": variational,
+}
 
 
 def build(name: str, verify: bool) -> dict:
-    (x_train, _), (x_test, _) = load_mnist()
+    (x_train, y_train), (x_test, _) = load_mnist()
     x_train, x_test = prepare(x_train), prepare(x_test)
-    result = RECIPES[name](x_train, x_test)
+    result = RECIPES[name](x_train, y_train, x_test)
     model, seconds, figures, recipe = result[:4]
     half = result[4] if len(result) > 4 else as_float16
+    curve = result[5] if len(result) > 5 else None
     start = time.perf_counter()
     shipped = figures(half(model))  # ce qui est livré, mesuré sur tout le test
     # float32 contre float16 : sur les 1 000 premières images quand la mesure est coûteuse
@@ -168,7 +237,7 @@ def build(name: str, verify: bool) -> dict:
         print(f"  manifeste : {expected}")
         return {}
     path = save_float16(model, WEIGHTS_DIR / f"{name}.npz")
-    return {
+    entry = {
         "fichier": path.name,
         "sha256": sha256(path),
         "octets": path.stat().st_size,
@@ -184,6 +253,9 @@ def build(name: str, verify: bool) -> dict:
             "float16": half_subset,
         },
     }
+    if curve:  # la courbe d'apprentissage complète, que le notebook trace sans réentraîner
+        entry["courbe"] = curve
+    return entry
 
 
 def main() -> None:

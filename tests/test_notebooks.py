@@ -76,7 +76,7 @@ FULL_RUN = {
     ),
     "09": lambda out: (
         "ACP à 30 composantes : 13,87" in out
-        and value(r"autoencodeur profond, entraîné ici\s+3,00\s+([\d,]+)", out) < 3.00
+        and value(r"autoencodeur profond \(poids livrés\)\s+3,00\s+([\d,]+)", out) < 3.00
         # section 4 : au PSNR du code sur 8 bits, JPEG demande plus d'octets
         and value(r"\(([\d,]+) fois plus\)", out) > 1
     ),

@@ -1,8 +1,9 @@
 """Les poids livrés (ae_utils.weights) : écrits en float16, vérifiés par empreinte au chargement.
 
 Le chargeur est testé sur un petit modèle et un manifeste écrits ici. Les poids livrés
-eux-mêmes (poids/, par `make weights`) sont testés quand ils existent : chaque modèle est
-rechargé et son chiffre mesuré à nouveau sur une partie du test.
+eux-mêmes (poids/, par `make weights`) : chaque modèle est chargé comme le fait son notebook, et
+son chiffre mesuré à nouveau sur une partie du test ; la moyenne de cette partie doit tomber à
+moins de quatre erreurs types du chiffre du manifeste (mesuré sur les 10 000 images).
 """
 
 from __future__ import annotations
@@ -13,15 +14,26 @@ import math
 import numpy as np
 import pytest
 
+from ae_utils import vae as ae_vae
 from ae_utils import weights
+from ae_utils.config import SEED, set_seed
 from ae_utils.data import load_mnist, prepare
+from ae_utils.metrics import psnr
 from ae_utils.models import build_autoencoder, build_deep_autoencoder
+from ae_utils.noise import add_gaussian_noise
 
-SHIPPED = pytest.mark.skipif(
-    not weights.MANIFEST.exists(),
-    reason="aucun poids livré pour l'instant : make weights les produit (recettes du 09 et du 11 "
-    "dans scripts/weights.py) ; les notebooks entraînent encore leurs modèles eux-mêmes",
-)
+NAMES = ("debruiteur_elargi", "autoencodeur_profond", "vae")  # notebooks 07, 09, 11
+
+
+@pytest.fixture(scope="module")
+def x_test():
+    (_, _), (images, _) = load_mnist()
+    return prepare(images)
+
+
+def within_four_standard_errors(values, expected):
+    standard_error = values.std(ddof=1) / math.sqrt(len(values))
+    assert abs(values.mean() - expected) < 4 * standard_error, (values.mean(), expected)
 
 
 @pytest.fixture
@@ -76,9 +88,9 @@ def test_missing_file_or_manifest_says_how_to_get_it_back(shipped_here, tmp_path
         weights.read_manifest(tmp_path / "absent.json")
 
 
-@SHIPPED
 def test_manifest_describes_every_shipped_file():
     manifest = weights.read_manifest()
+    assert sorted(manifest) == sorted(NAMES)
     total = 0
     for name, entry in manifest.items():
         path = weights.WEIGHTS_DIR / entry["fichier"]
@@ -96,16 +108,39 @@ def test_manifest_describes_every_shipped_file():
     assert {p.name for p in weights.WEIGHTS_DIR.iterdir()} == listed
 
 
-@SHIPPED
-def test_deep_autoencoder_reaches_its_figure():
-    if "autoencodeur_profond" not in weights.read_manifest():
-        pytest.skip("autoencodeur profond du 09 pas encore livré (make weights)")
-    (_, _), (images, _) = load_mnist()
-    subset = prepare(images)[:2000]
+def test_wide_denoiser_reaches_its_figure(x_test):
+    model = build_autoencoder(code_size=128, hidden=(512, 256))
+    entry = weights.load_shipped_weights(model, "debruiteur_elargi")
+    noisy = add_gaussian_noise(x_test, 0.5, np.random.default_rng(SEED))  # le tirage du 07
+    subset = slice(0, 2000)
+    restored = model.predict(noisy[subset], batch_size=1000, verbose=0)
+    per_image = np.asarray(psnr(x_test[subset], restored))
+    expected = entry["chiffres_float16"]["PSNR moyen de test (dB)"]
+    within_four_standard_errors(per_image, expected)
+    assert expected >= 19  # le 07 annonce au moins 19 dB
+    curve = entry["courbe"]  # la courbe que trace le 07, et l'époque gardée par l'arrêt anticipé
+    assert len(curve["psnr"]) == len(curve["val_psnr"]) <= 50
+    assert 1 <= curve["époque gardée"] <= len(curve["val_psnr"])
+
+
+def test_deep_autoencoder_reaches_its_figure(x_test):
+    subset = x_test[:2000]
     model = build_deep_autoencoder()
     entry = weights.load_shipped_weights(model, "autoencodeur_profond")
     errors = np.sum((subset - model.predict(subset, batch_size=1000, verbose=0)) ** 2, axis=1)
     expected = entry["chiffres_float16"]["erreur de test (Hinton et Salakhutdinov)"]
-    standard_error = errors.std(ddof=1) / math.sqrt(len(errors))
-    assert abs(errors.mean() - expected) < 4 * standard_error, (errors.mean(), expected)
+    within_four_standard_errors(errors, expected)
     assert expected < 3.00  # sous le chiffre de Hinton et Salakhutdinov (2006), comme le dit le 09
+
+
+def test_vae_reaches_its_figure(x_test):
+    model = ae_vae.VAE(ae_vae.build_vae_encoder(), ae_vae.build_vae_decoder(), seed=SEED)
+    model.compile()
+    model(x_test[:1])
+    entry = weights.load_shipped_weights(model, "vae")
+    test_binary = ae_vae.binarize(x_test, np.random.default_rng(SEED))[:200]  # le tirage du 11
+    set_seed(SEED)
+    nll = ae_vae.importance_nll(model.encoder, model.decoder, test_binary, k=1000)
+    expected = entry["chiffres_float16"]["NLL de test, k = 1000 (nats)"]
+    within_four_standard_errors(nll, expected)
+    assert expected <= 90  # le VAE du 11 reste sous 90 nats

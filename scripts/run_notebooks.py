@@ -47,6 +47,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "notebooks.md"
 # lancement, 06, 07 et 10 reprennent le modèle que 05 vient d'entraîner ; un notebook lancé
 # seul (make run NB=…) entraîne lui-même ce dont il a besoin.
 RUN_ARTEFACTS = Path(os.environ.get("AE_RUN_ARTEFACTS") or ROOT / "artefacts" / "make-run")
+CELLS = ROOT / "artefacts" / "cellules"  # durée et mémoire de chaque cellule, par notebook
 DURATION_LINE = re.compile(r"^\*\*Durée estimée\*\*.*$", re.MULTILINE)
 MEASURED = re.compile(
     r"(?P<time>\d+ s|\d+ min \d+ s) d'exécution complète \(mesurée par `make run` sur "
@@ -68,14 +69,14 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
 # Chargé au démarrage du noyau (dossier IPython à part) : après chaque cellule, sa durée, la
-# mémoire résidente et le maximum atteint, dans artefacts/make-run/cellules/NOTEBOOK.tsv.
+# mémoire résidente et le maximum atteint, dans artefacts/cellules/NOTEBOOK.tsv.
 # C'est là qu'on cherche quelle cellule coûte, quand un notebook dépasse son budget.
 CELL_LOG = """
 import os, time
 from pathlib import Path
 
 _log = Path(os.environ["AE_CELL_LOG"])
-_log.write_text("cellule\tsecondes\tRSS (Mio)\tmax. (Mio)\tdébut\n", encoding="utf-8")
+_log.write_text("cellule\\tsecondes\\tRSS (Mio)\\tmax. (Mio)\\tdébut\\n", encoding="utf-8")
 _state = {"n": 0, "t": time.perf_counter()}
 
 
@@ -162,6 +163,17 @@ def minutes(seconds: float) -> str:
     return f"{whole // 60} min {whole % 60:02d} s"
 
 
+def cell_log(path: Path) -> dict[str, str]:
+    """Les variables d'environnement qui font écrire au noyau le journal de ses cellules.
+
+    Le journal va dans CELLS/NOTEBOOK.tsv, à côté du dossier d'artefacts (qui reste vide au
+    départ, pour qu'aucun modèle d'un lancement précédent ne serve)."""
+    startup = CELLS / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "cellules.py").write_text(CELL_LOG, encoding="utf-8")
+    return {"IPYTHONDIR": str(CELLS / "ipython"), "AE_CELL_LOG": str(CELLS / f"{path.stem}.tsv")}
+
+
 def run(path: Path) -> tuple[float, float]:
     """Exécute un notebook ; renvoie (secondes, mémoire maximale en Mio)."""
     start = time.perf_counter()
@@ -173,13 +185,8 @@ def run(path: Path) -> tuple[float, float]:
         "MALLOC_ARENA_MAX": "2",  # comme make lab et Binder : voir binder/start
         "MALLOC_MMAP_THRESHOLD_": "4194304",
         "AE_ARTEFACTS": str(RUN_ARTEFACTS),
-        "IPYTHONDIR": str(RUN_ARTEFACTS / "ipython"),
-        "AE_CELL_LOG": str(RUN_ARTEFACTS / "cellules" / f"{path.stem}.tsv"),
+        **cell_log(path),
     }
-    startup = RUN_ARTEFACTS / "ipython" / "profile_default" / "startup"
-    startup.mkdir(parents=True, exist_ok=True)
-    (startup / "cellules.py").write_text(CELL_LOG, encoding="utf-8")
-    (RUN_ARTEFACTS / "cellules").mkdir(exist_ok=True)
     out = subprocess.run(
         [sys.executable, "-c", WRAPPER, str(path)], capture_output=True, text=True, env=env
     )

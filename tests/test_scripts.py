@@ -215,3 +215,28 @@ def test_minutes_rounds_before_splitting():
     assert module.minutes(59.6) == "1 min 00 s"
     assert module.minutes(42.2) == "42 s"
     assert module.minutes(671.0) == "11 min 11 s"
+
+
+def test_make_run_logs_each_cell_duration_and_memory(tmp_path, monkeypatch):
+    """Le journal des cellules (artefacts/cellules/) : une ligne par cellule exécutée."""
+    nbformat = pytest.importorskip("nbformat")
+    module = script("run_notebooks")
+    monkeypatch.setattr(module, "CELLS", tmp_path / "cellules")
+    monkeypatch.setattr(module, "RUN_ARTEFACTS", tmp_path / "make-run")
+    path = tmp_path / "petit.ipynb"
+    cells = ["x = 1", "import time\ntime.sleep(0.3)\nbig = b\"x\" * (50 * 2**20)", "print(x)"]
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), path
+    )
+    seconds, peak = module.run(path)
+    lines = (tmp_path / "cellules" / "petit.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("cellule\tsecondes\tRSS")
+    rows = [line.split("\t") for line in lines[1:]]
+    assert [r[0] for r in rows] == ["0", "1", "2"] and [r[4] for r in rows] == [
+        "x = 1",
+        "import time",
+        "print(x)",
+    ]
+    assert float(rows[1][1]) >= 0.3 > float(rows[0][1])  # la cellule qui dort dure plus longtemps
+    assert int(rows[1][3]) >= int(rows[0][3]) + 40  # et le maximum monte des 50 Mio alloués
+    assert 0 < float(rows[1][1]) < seconds and int(rows[2][3]) <= peak + 1

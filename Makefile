@@ -9,13 +9,14 @@
 # make run           : exécute tous les notebooks en mode complet, en place (sorties à committer),
 #                      puis reconstruit l'édition élève.
 #                      Un seul notebook : make run NB=notebooks/05_entrainement.ipynb
-# make weights       : réentraîne les modèles longs (autoencodeur profond du 09, VAE du 11) et
-#                      réécrit leurs poids livrés (poids/, float16) et le manifeste ; environ
-#                      45 min sur 2 cœurs. make weights-check réentraîne et compare, sans écrire.
+# make weights       : réentraîne les modèles longs (débruiteur élargi du 07, autoencodeur
+#                      profond du 09, VAE du 11, VAE conditionnel du 12) et réécrit leurs poids
+#                      livrés (poids/, float16) et le manifeste ; environ 75 min sur 2 cœurs. make weights-check réentraîne et compare, sans écrire.
 # make eleves        : construit l'édition élève (eleves/) depuis notebooks/, avec nbgrader :
 #                      solutions retirées, sorties effacées, vérifications gardées.
 # make test-eleves   : exécute l'édition élève en mode rapide ; chaque vérification doit dire
-#                      « Pas encore » et chaque notebook aller jusqu'au bout.
+#                      « Pas encore » et chaque notebook aller jusqu'au bout (à la demande :
+#                      make test le prouve sans tout réexécuter).
 # make binder-check  : construit l'environnement de Binder seul (binder/) dans un venv neuf et
 #                      y exécute les notebooks 01, 02 et 10 en mode rapide.
 # make colab-check   : exécute la cellule d'installation Colab dans un environnement neuf qui

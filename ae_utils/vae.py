@@ -8,7 +8,9 @@
   l'ELBO, reconstruction **sommée** sur les 784 pixels plus KL analytique, en nats ;
 - `NatsReport` : quelques lignes françaises pendant l'entraînement (les deux termes de la perte) ;
 - `importance_nll` : la log-vraisemblance négative estimée par échantillonnage préférentiel ;
-- `active_units` : les unités du code que le modèle utilise (Burda et al., 2016).
+- `active_units` : les unités du code que le modèle utilise (Burda et al., 2016) ;
+- `build_cvae_encoder` / `build_cvae_decoder` / `CVAE` : le VAE **conditionnel** du notebook
+  12, l'étiquette (one-hot) en plus à l'entrée de l'encodeur et du décodeur.
 """
 
 from __future__ import annotations
@@ -169,6 +171,66 @@ class VAE(keras.Model):
         """La reconstruction moyenne : les probabilités des pixels au code μ de chaque image."""
         mean, _ = self.encoder(x)
         return ops.sigmoid(self.decoder(mean))
+
+
+def build_cvae_encoder(latent: int = 8, hidden: Sequence[int] = (500, 500)) -> keras.Model:
+    """(image, étiquette one-hot) → (μ, log σ²) : l'encodeur conditionnel du notebook 12."""
+    _check_sizes(latent, hidden)
+    image = keras.Input(shape=(PIXELS,), name="image")
+    label = keras.Input(shape=(10,), name="chiffre")
+    x = layers.Concatenate()([image, label])
+    for units in hidden:
+        x = layers.Dense(units, activation="tanh")(x)
+    mean = layers.Dense(latent, name="moyenne")(x)
+    log_var = layers.Dense(latent, name="log_variance")(x)
+    return keras.Model([image, label], [mean, log_var], name="encodeur_conditionnel")
+
+
+def build_cvae_decoder(latent: int = 8, hidden: Sequence[int] = (500, 500)) -> keras.Model:
+    """(code, étiquette one-hot) → 784 logits : le décodeur conditionnel du notebook 12."""
+    _check_sizes(latent, hidden)
+    code = keras.Input(shape=(latent,), name="code")
+    label = keras.Input(shape=(10,), name="chiffre")
+    x = layers.Concatenate()([code, label])
+    for units in reversed(hidden):
+        x = layers.Dense(units, activation="tanh")(x)
+    return keras.Model(
+        [code, label], layers.Dense(PIXELS, name="logits")(x), name="decodeur_conditionnel"
+    )
+
+
+class CVAE(VAE):
+    """Le VAE, l'étiquette en plus à l'entrée de l'encodeur et du décodeur (notebook 12).
+
+    Ses données sont des couples (images, étiquettes one-hot) ; seules les images sont
+    binarisées à nouveau à chaque lot.
+    """
+
+    def terms(self, data):
+        x, label = data
+        mean, log_var = self.encoder([x, label])
+        z = self.sampling(mean, log_var)
+        logits = self.decoder([z, label])
+        reconstruction = ops.sum(ops.binary_crossentropy(x, logits, from_logits=True), axis=-1)
+        kl = 0.5 * ops.sum(ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1)
+        return reconstruction, kl
+
+    def train_step(self, data):
+        x, label = data
+        noise = keras.random.uniform(ops.shape(x), seed=self.binarize_seed)
+        x = ops.cast(noise < x, "float32")  # binarisation dynamique, l'étiquette ne change pas
+        with tf.GradientTape() as tape:
+            reconstruction, kl = self.terms((x, label))
+            loss = self.objective(reconstruction, kl)
+        gradients = tape.gradient(loss, self.trainable_weights)
+        self.optimizer.apply(gradients, self.trainable_weights)
+        return self.record(reconstruction, kl)
+
+    def call(self, data):
+        """La reconstruction moyenne : les probabilités des pixels au code μ, avec l'étiquette."""
+        x, label = data
+        mean, _ = self.encoder([x, label])
+        return ops.sigmoid(self.decoder([mean, label]))
 
 
 class NatsReport(keras.callbacks.Callback):

@@ -1,8 +1,8 @@
 """Les poids livrés avec la série : des modèles longs à entraîner, vérifiés avant d'être chargés.
 
-Trois modèles demandent chacun, sur deux cœurs, une trop grande part des dix minutes d'un
-notebook pour apprendre : le débruiteur élargi du notebook 07, l'autoencodeur profond du 09 et
-le VAE du 11. Leurs poids sont
+Quatre modèles demandent chacun, sur deux cœurs, une trop grande part des dix minutes d'un
+notebook pour apprendre : le débruiteur élargi du notebook 07, l'autoencodeur profond du 09, le
+VAE du 11 et le VAE conditionnel du 12. Leurs poids sont
 produits par `scripts/weights.py` (`make weights`), rangés en float16 dans `poids/` (la moitié
 de la place, sans perte mesurable : le manifeste donne le chiffre atteint avec les deux) et
 décrits dans `poids/manifeste.json` : fichier, empreinte SHA-256, recette, commit, durée

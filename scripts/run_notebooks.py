@@ -69,15 +69,19 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
 # Chargé au démarrage du noyau (dossier IPython à part) : après chaque cellule, sa durée, la
-# mémoire résidente et le maximum atteint, dans artefacts/cellules/NOTEBOOK.tsv.
+# mémoire résidente, le maximum atteint et le temps écoulé depuis le démarrage du noyau (un
+# écart entre deux cellules, ou avec la durée totale, est du temps passé hors des cellules),
+# dans artefacts/cellules/NOTEBOOK.tsv.
 # C'est là qu'on cherche quelle cellule coûte, quand un notebook dépasse son budget.
 CELL_LOG = """
 import os, time
 from pathlib import Path
 
 _log = Path(os.environ["AE_CELL_LOG"])
-_log.write_text("cellule\\tsecondes\\tRSS (Mio)\\tmax. (Mio)\\tdébut\\n", encoding="utf-8")
-_state = {"n": 0, "t": time.perf_counter()}
+_log.write_text(
+    "cellule\\tsecondes\\tRSS (Mio)\\tmax. (Mio)\\tdébut\\técoulé (s)\\n", encoding="utf-8"
+)
+_state = {"n": 0, "t": time.perf_counter(), "t0": time.perf_counter()}
 
 
 def _before(info):
@@ -91,9 +95,10 @@ def _after(result):
     )
     rss, peak = (int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM"))
     first = (result.info.raw_cell.strip().splitlines() or [""])[0][:60]
-    seconds = time.perf_counter() - _state["t"]
+    now = time.perf_counter()
+    seconds, elapsed = now - _state["t"], now - _state["t0"]
     with _log.open("a", encoding="utf-8") as out:
-        out.write(f"{_state['n']}\\t{seconds:.1f}\\t{rss}\\t{peak}\\t{first}\\n")
+        out.write(f"{_state['n']}\\t{seconds:.1f}\\t{rss}\\t{peak}\\t{first}\\t{elapsed:.1f}\\n")
     _state["n"] += 1
 
 

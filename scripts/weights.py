@@ -1,6 +1,6 @@
 """Entraîne les modèles longs de la série et livre leurs poids vérifiés (appelé par `make weights`).
 
-Trois recettes, chacune exactement celle de son notebook en mode complet :
+Quatre recettes, chacune exactement celle de son notebook en mode complet :
 - `debruiteur_elargi` (notebook 07) : 784-512-256-128, bruit gaussien de facteur 0,5 tiré à
   nouveau à chaque époque, MSE, Adam, au plus 50 époques, lots de 256, arrêt anticipé sur la
   validation (10 000 images mises de côté, comme le notebook) ; chiffres : le PSNR moyen sur les
@@ -12,6 +12,10 @@ Trois recettes, chacune exactement celle de son notebook en mode complet :
 - `vae` (notebook 11) : VAE 784-500-500-50 (tanh), binarisation dynamique, Adam à taux en
   cosinus depuis 0,001, 120 époques, lots de 100 ; chiffres : −ELBO et NLL (k = 1 000) sur les
   10 000 images de test binarisées une fois (graine 42).
+- `vae_conditionnel` (notebook 12) : VAE conditionnel 784+10-500-500-8 (tanh), β = 2,
+  binarisation dynamique, Adam à taux en cosinus depuis 0,001, 30 époques, lots de 100 ;
+  chiffres : −ELBO, ses deux termes et les unités actives sur les 10 000 images de test
+  binarisées une fois (graine 42).
 
 Pour chacune : entraînement depuis zéro (graine 42), chiffre mesuré avec les poids float32 puis
 avec les mêmes poids arrondis en float16 (ce qui est livré), fichier `poids/NOM.npz`, et entrée
@@ -19,7 +23,7 @@ du manifeste `poids/manifeste.json` (fichier, SHA-256, recette, commit, durée, 
 chiffres). `--verifier` réentraîne sans rien écrire et compare au manifeste : le benchmark qui
 montre que la recette retrouve son chiffre.
 
-    python scripts/weights.py                 # les trois
+    python scripts/weights.py                 # les quatre
     python scripts/weights.py vae             # une seule
     python scripts/weights.py --verifier vae  # réentraîne et compare, n'écrit rien
 """
@@ -207,10 +211,66 @@ def variational(x_train, y_train, x_test):
     return model, seconds, figures, recipe, half
 
 
+def conditional(x_train, y_train, x_test):
+    """Recette du notebook 12 (section 3) : le flux d'indices mélangés de `fit_or_load`."""
+    cvae_epochs, batch = 30, 100
+    images, onehot = tf.identity(x_train), tf.one_hot(y_train, 10)
+
+    def pairs(index):
+        return tf.gather(images, index), tf.gather(onehot, index)
+
+    set_seed(SEED)
+    model = ae_vae.CVAE(ae_vae.build_cvae_encoder(), ae_vae.build_cvae_decoder(), beta=2.0, seed=SEED)
+    steps = cvae_epochs * math.ceil(len(x_train) / batch)
+    model.compile(
+        optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, steps)),
+        steps_per_execution=50,
+    )
+    model(pairs(tf.range(1)))
+    batches = (
+        tf.data.Dataset.range(len(x_train))
+        .shuffle(len(x_train), seed=SEED)
+        .batch(batch)
+        .map(pairs)
+    )
+    start = time.perf_counter()
+    model.fit(batches, epochs=cvae_epochs, shuffle=False, verbose=0)
+    seconds = time.perf_counter() - start
+    (_, _), (_, y_test) = load_mnist()
+    test_binary = ae_vae.binarize(x_test, np.random.default_rng(SEED))
+    onehot_test = keras.utils.to_categorical(y_test, 10)
+
+    def figures(m):
+        metrics = m.evaluate(test_binary, onehot_test, batch_size=1000, verbose=0, return_dict=True)
+        mean, _ = m.encoder.predict([test_binary, onehot_test], batch_size=1000, verbose=0)
+        return {
+            "−ELBO de test (nats)": round(float(metrics["loss"]), 2),
+            "reconstruction (nats)": round(float(metrics["reconstruction"]), 2),
+            "KL (nats)": round(float(metrics["kl"]), 2),
+            "unités actives": int(np.sum(np.var(mean, axis=0) > 0.01)),
+        }
+
+    def half(m):
+        twin = ae_vae.CVAE(ae_vae.build_cvae_encoder(), ae_vae.build_cvae_decoder(), beta=2.0)
+        twin.compile()
+        twin(pairs(tf.range(1)))
+        twin.set_weights([w.astype(np.float16).astype(np.float32) for w in m.get_weights()])
+        return twin
+
+    recipe = (
+        "notebook 12 : VAE conditionnel, (image, étiquette one-hot) → 500-500 (tanh) → code de 8 "
+        "→ (code, étiquette) → 500-500 → 784 logits, β = 2, binarisation dynamique, Adam, taux "
+        f"en cosinus depuis 0,001, {cvae_epochs} époques, lots de {batch}, graine {SEED}, "
+        "60 000 images d'entraînement"
+    )
+    return model, seconds, figures, recipe, half
+
+
 RECIPES = {
     "debruiteur_elargi": wide_denoiser,
     "autoencodeur_profond": deep_autoencoder,
     "vae": variational,
+    "vae_conditionnel": conditional,
 }
 
 

@@ -2,14 +2,16 @@
 (eleves/), que nbgrader construit depuis la première (scripts/eleves.py).
 
 L'exécution de l'édition enseignant est le travail de nbval (make test : chaque vérification
-doit y dire « Juste ») ; celle de l'édition élève, de make test-eleves (chaque vérification doit
-y dire « Pas encore »). Ici : la forme des exercices, ce qui survit ou non dans l'édition élève,
-et les verdicts publiés.
+doit y dire « Juste »). L'édition élève n'en diffère que par ses réponses : ici, la forme des
+exercices, ce qui survit ou non dans l'édition élève, les verdicts publiés, trois notebooks
+élève exécutés, et la preuve sans exécution que les autres iraient au bout en disant « Pas
+encore » (make test-eleves les exécute tous, à la demande).
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import os
 import re
 import subprocess
@@ -165,7 +167,7 @@ def test_student_edition_keeps_everything_else(path):
 
 
 # Les premiers notebooks de l'édition élève, exécutés ici (quelques secondes chacun) ; toute
-# l'édition l'est par make test-eleves, que la CI lance après make test (quatre minutes de plus).
+# l'édition l'est par make test-eleves, à la demande (douze minutes sur deux cœurs).
 QUICK = ["01_importations.ipynb", "02_donnees.ipynb", "03_architecture.ipynb"]
 
 
@@ -218,3 +220,80 @@ def test_check_messages_survive_missing_answers(path):
                 assert bare or shape or guarded, (
                     f"{path.name}, exercice {e['number']} : {ast.unparse(node.value)}"
                 )
+
+
+def bound_and_read(text: str) -> tuple[set[str], set[str]]:
+    """Les noms qu'une cellule lie (affectation, import, def, argument, boucle…) et ceux qu'elle lit.
+
+    Les lignes magiques d'IPython (« % », « ! ») comptent pour `pass`. Une surestimation des noms liés
+    (la portée n'est pas suivie) ne peut que rendre le test plus indulgent, jamais faux positif.
+    """
+    lines = [
+        line[: len(line) - len(line.lstrip())] + "pass"
+        if line.lstrip().startswith(("%", "!"))
+        else line
+        for line in text.splitlines()
+    ]
+    tree = ast.parse("\n".join(lines))
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return bound, read
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_exercises_read_only_names_defined_before_them(path):
+    """Ce que make test-eleves prouve en exécutant toute l'édition élève une seconde fois.
+
+    Hors des réponses, l'édition élève est cellule pour cellule l'édition enseignant, que nbval
+    exécute (test précédent) ; ses réponses ne gardent que les lignes de l'enseignant d'avant la
+    solution (vérifié ici), des lignes `nom = None` et l'invite ; check dit
+    « Pas encore » sans lancer ses tests quand une réponse vaut None (tests/test_checks.py), et
+    ses messages supportent None (test_check_messages_survive_missing_answers). Il reste à
+    prouver qu'aucune cellule de l'édition élève ne lit un nom que seule une solution définissait :
+    chaque nom lu doit être lié par une cellule précédente, par la cellule elle-même, ou être
+    un nom natif de Python.
+    """
+    teacher, student = load(path), load(STUDENTS / path.name)
+    for t, s in zip(teacher["cells"], student["cells"], strict=True):
+        if grading(t).get("solution") and t["cell_type"] == "code":
+            # la réponse élève : les lignes de l'enseignant avant la solution, que nbval exécute
+            assert source(s) == source(t).split(BEGIN)[0] + eleves.CODE_STUB, path.name
+    problems = undefined_names(student["cells"])
+    assert not problems, f"{path.name} : cellules qui lisent des noms jamais définis : {problems}"
+
+
+def undefined_names(cells: list[dict]) -> list[tuple[int, list[str]]]:
+    """(indice, noms) des cellules de code qui lisent un nom qu'aucune cellule avant elles, ni
+    elles-mêmes, ne lie ; les noms natifs de Python et d'IPython sont toujours définis."""
+    defined = set(dir(builtins)) | {"get_ipython", "display"}
+    problems = []
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        bound, read = bound_and_read(source(cell))
+        if read - defined - bound:
+            problems.append((i, sorted(read - defined - bound)))
+        defined |= bound
+    return problems
+
+
+def test_a_name_only_a_solution_defined_is_caught():
+    def code(text):
+        return {"cell_type": "code", "source": text}
+
+    cells = [code("import numpy as np\nx = np.ones(3)"), code("answer = None  # réponse")]
+    assert undefined_names(cells + [code("print(x, answer, [k for k in x])")]) == []
+    # model n'était défini que par la solution, retirée de l'édition élève : l'erreur est vue.
+    assert undefined_names(cells + [code("check({'answer': answer}, model.fit)")]) == [
+        (2, ["check", "model"])
+    ]

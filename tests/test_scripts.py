@@ -240,3 +240,5 @@ def test_make_run_logs_each_cell_duration_and_memory(tmp_path, monkeypatch):
     assert float(rows[1][1]) >= 0.3 > float(rows[0][1])  # la cellule qui dort dure plus longtemps
     assert int(rows[1][3]) >= int(rows[0][3]) + 40  # et le maximum monte des 50 Mio alloués
     assert 0 < float(rows[1][1]) < seconds and int(rows[2][3]) <= peak + 1
+    elapsed = [float(r[5]) for r in rows]  # depuis le démarrage du noyau, croissant
+    assert elapsed == sorted(elapsed) and elapsed[1] - elapsed[0] >= 0.3 and elapsed[2] < seconds

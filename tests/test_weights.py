@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 
+import keras
 import numpy as np
 import pytest
 
@@ -22,7 +23,7 @@ from ae_utils.metrics import psnr
 from ae_utils.models import build_autoencoder, build_deep_autoencoder
 from ae_utils.noise import add_gaussian_noise
 
-NAMES = ("debruiteur_elargi", "autoencodeur_profond", "vae")  # notebooks 07, 09, 11
+NAMES = ("debruiteur_elargi", "autoencodeur_profond", "vae", "vae_conditionnel")  # 07, 09, 11, 12
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +145,20 @@ def test_vae_reaches_its_figure(x_test):
     expected = entry["chiffres_float16"]["NLL de test, k = 1000 (nats)"]
     within_four_standard_errors(nll, expected)
     assert expected <= 90  # le VAE du 11 reste sous 90 nats
+
+
+def test_conditional_vae_reaches_its_figure(x_test):
+    (_, _), (_, y_test) = load_mnist()
+    onehot = keras.utils.to_categorical(y_test, 10)
+    model = ae_vae.CVAE(
+        ae_vae.build_cvae_encoder(), ae_vae.build_cvae_decoder(), beta=2.0, seed=SEED
+    )
+    model.compile()
+    model((x_test[:1], onehot[:1]))
+    entry = weights.load_shipped_weights(model, "vae_conditionnel")
+    test_binary = ae_vae.binarize(x_test, np.random.default_rng(SEED))[:2000]  # le tirage du 12
+    set_seed(SEED)
+    reconstruction, kl = model.terms((test_binary, onehot[:2000]))
+    expected = entry["chiffres_float16"]["−ELBO de test (nats)"]
+    within_four_standard_errors(np.asarray(reconstruction + kl), expected)
+    assert expected < 100  # le 12 annonce moins de 100 nats

@@ -220,7 +220,9 @@ def conditional(x_train, y_train, x_test):
         return tf.gather(images, index), tf.gather(onehot, index)
 
     set_seed(SEED)
-    model = ae_vae.CVAE(ae_vae.build_cvae_encoder(), ae_vae.build_cvae_decoder(), beta=2.0, seed=SEED)
+    model = ae_vae.CVAE(
+        ae_vae.build_cvae_encoder(), ae_vae.build_cvae_decoder(), beta=2.0, seed=SEED
+    )
     steps = cvae_epochs * math.ceil(len(x_train) / batch)
     model.compile(
         optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, steps)),
@@ -228,10 +230,7 @@ def conditional(x_train, y_train, x_test):
     )
     model(pairs(tf.range(1)))
     batches = (
-        tf.data.Dataset.range(len(x_train))
-        .shuffle(len(x_train), seed=SEED)
-        .batch(batch)
-        .map(pairs)
+        tf.data.Dataset.range(len(x_train)).shuffle(len(x_train), seed=SEED).batch(batch).map(pairs)
     )
     start = time.perf_counter()
     model.fit(batches, epochs=cvae_epochs, shuffle=False, verbose=0)

@@ -223,10 +223,12 @@ def test_check_messages_survive_missing_answers(path):
 
 
 def bound_and_read(text: str) -> tuple[set[str], set[str]]:
-    """Les noms qu'une cellule lie (affectation, import, def, argument, boucle…) et ceux qu'elle lit.
+    """Les noms qu'une cellule lie (affectation, import, def, argument, boucle…) et ceux
+    qu'elle lit.
 
-    Les lignes magiques d'IPython (« % », « ! ») comptent pour `pass`. Une surestimation des noms liés
-    (la portée n'est pas suivie) ne peut que rendre le test plus indulgent, jamais faux positif.
+    Les lignes magiques d'IPython (« % », « ! ») comptent pour `pass`. Une surestimation des
+    noms liés (la portée n'est pas suivie) ne peut que rendre le test plus indulgent, jamais
+    faux positif.
     """
     lines = [
         line[: len(line) - len(line.lstrip())] + "pass"

@@ -158,7 +158,8 @@ def test_conditional_vae_reaches_its_figure(x_test):
     entry = weights.load_shipped_weights(model, "vae_conditionnel")
     test_binary = ae_vae.binarize(x_test, np.random.default_rng(SEED))[:2000]  # le tirage du 12
     set_seed(SEED)
-    reconstruction, kl = model.terms((test_binary, onehot[:2000]))
+    images, labels = keras.ops.convert_to_tensor(test_binary), keras.ops.convert_to_tensor(onehot)
+    reconstruction, kl = model.terms((images, labels[:2000]))
     expected = entry["chiffres_float16"]["−ELBO de test (nats)"]
     within_four_standard_errors(np.asarray(reconstruction + kl), expected)
     assert expected < 100  # le 12 annonce moins de 100 nats

@@ -62,52 +62,15 @@ def parse_args(argv=None):
 
 
 def build(hidden, latent):
-    import keras
-    from keras import layers
+    """L'encodeur et le décodeur conditionnels du notebook 12 (ae_utils.vae)."""
+    from ae_utils.vae import build_cvae_decoder, build_cvae_encoder
 
-    image, label = keras.Input((784,)), keras.Input((10,))
-    x = layers.Concatenate()([image, label])
-    for units in hidden:
-        x = layers.Dense(units, activation="tanh")(x)
-    encoder = keras.Model([image, label], [layers.Dense(latent)(x), layers.Dense(latent)(x)])
-    code, label = keras.Input((latent,)), keras.Input((10,))
-    x = layers.Concatenate()([code, label])
-    for units in reversed(hidden):
-        x = layers.Dense(units, activation="tanh")(x)
-    decoder = keras.Model([code, label], layers.Dense(784)(x))
-    return encoder, decoder
+    return build_cvae_encoder(latent, hidden), build_cvae_decoder(latent, hidden)
 
 
 def make_cvae(encoder, decoder, seed, beta=1.0):
-    import keras
-    from keras import ops
-
-    from ae_utils.vae import VAE
-
-    class CVAE(VAE):
-        def terms(self, data):
-            x, label = data
-            mean, log_var = self.encoder([x, label])
-            logits = self.decoder([self.sampling(mean, log_var), label])
-            rec = ops.sum(ops.binary_crossentropy(x, logits, from_logits=True), axis=-1)
-            kl = 0.5 * ops.sum(ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1)
-            return rec, kl
-
-        def train_step(self, data):
-            import tensorflow as tf
-
-            x, label = data
-            x = ops.cast(keras.random.uniform(ops.shape(x), seed=self.binarize_seed) < x, "float32")
-            with tf.GradientTape() as tape:
-                rec, kl = self.terms((x, label))
-                loss = self.objective(rec, kl)
-            grads = tape.gradient(loss, self.trainable_weights)
-            self.optimizer.apply(grads, self.trainable_weights)
-            return self.record(rec, kl)
-
-        def call(self, data):
-            x, label = data
-            return ops.sigmoid(self.decoder([self.encoder([x, label])[0], label]))
+    """Le VAE conditionnel du notebook 12 (ae_utils.vae.CVAE)."""
+    from ae_utils.vae import CVAE
 
     return CVAE(encoder, decoder, beta=beta, seed=seed)
 
